@@ -1,0 +1,467 @@
+"""Command-line interface: a thin layer over the library.
+
+Every command parses its options (units accepted: ``1.2mM``, ``-60mV``; ranges
+``start:stop:step`` inclusive; lists comma-separated), calls one library function, writes
+the NetCDF result and, unless ``--no-plot``, a PNG beside it. Bad input exits with
+status 2 and one line naming the option and the accepted values.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+
+from .errors import MagsynapseError
+from .units import parse_values
+
+
+class Values(click.ParamType):
+    """A list ``a,b,c`` or an inclusive range ``start:stop:step``, with optional units."""
+
+    name = "values"
+
+    def __init__(self, dimension: str, nonnegative: bool = False, positive: bool = False):
+        self.dimension = dimension
+        self.nonnegative = nonnegative
+        self.positive = positive
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, np.ndarray):
+            return value
+        try:
+            arr = parse_values(str(value), self.dimension)
+        except MagsynapseError as exc:
+            self.fail(str(exc), param, ctx)
+        if self.nonnegative and np.any(arr < 0):
+            self.fail(f"{value!r}: concentrations must be >= 0 mM", param, ctx)
+        if self.positive and np.any(arr <= 0):
+            self.fail(f"{value!r}: values must be > 0", param, ctx)
+        return arr
+
+
+class Name(click.ParamType):
+    """A name from a registry, checked with a one-line list of accepted names."""
+
+    name = "name"
+
+    def __init__(self, choices: list[str]):
+        self.choices = choices
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if value not in self.choices:
+            self.fail(f"unknown {value!r}; accepted: {', '.join(self.choices)}", param, ctx)
+        return value
+
+
+def _registries() -> dict[str, list[str]]:
+    from .receptors import BLOCK_MODELS, SUBUNITS
+    from .synapse import BISTABLE_SETS, CALCIUM_MODELS, RULES
+
+    return {
+        "block": BLOCK_MODELS.names(),
+        "subunit": list(SUBUNITS),
+        "set": BISTABLE_SETS.names(),
+        "calcium": CALCIUM_MODELS.names(),
+        "rule": RULES.names(),
+    }
+
+
+_REG = _registries()
+
+
+def _out_option(f):
+    f = click.option("--no-plot", is_flag=True, help="Do not write the PNG figure.")(f)
+    return click.option(
+        "--out",
+        "out",
+        required=True,
+        type=click.Path(dir_okay=False),
+        help="Output NetCDF file (.nc).",
+    )(f)
+
+
+def _finish(ds, out: str, no_plot: bool, plotter) -> None:
+    from .results import save
+
+    path = save(ds, out)
+    click.echo(f"wrote {path}")
+    if not no_plot:
+        fig = plotter(ds)
+        png = path.with_suffix(".png")
+        fig.savefig(png, dpi=120)
+        click.echo(f"wrote {png}")
+
+
+def _check_out(out: str) -> None:
+    from .results import check_writable
+
+    try:
+        check_writable(out)
+    except MagsynapseError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--out'") from None
+
+
+def _synapse_options(f):
+    f = click.option(
+        "--block-model",
+        type=Name(_REG["block"]),
+        default="jahr_stevens_1990",
+        show_default=True,
+        help="Mg2+ block model.",
+    )(f)
+    f = click.option(
+        "--mg",
+        type=Values("concentration", nonnegative=True),
+        default="1.0",
+        show_default=True,
+        help="[Mg]o values (mM): list or start:stop:step.",
+    )(f)
+    f = click.option(
+        "--calcium",
+        type=Name(_REG["calcium"]),
+        default="linear",
+        show_default=True,
+        help="Calcium model.",
+    )(f)
+    f = click.option(
+        "--set",
+        "parameter_set",
+        type=Name(_REG["set"]),
+        default="DP",
+        show_default=True,
+        help="Bistable parameter set.",
+    )(f)
+    return click.option(
+        "--rule",
+        type=Name(_REG["rule"]),
+        default="bistable",
+        show_default=True,
+        help="Plasticity rule.",
+    )(f)
+
+
+def _stochastic_options(f):
+    f = click.option(
+        "--seed", type=int, default=None, help="Root seed (required with --method stochastic)."
+    )(f)
+    f = click.option(
+        "--reps",
+        type=click.IntRange(min=1),
+        default=1000,
+        show_default=True,
+        help="Synapses per initial state (stochastic).",
+    )(f)
+    return click.option(
+        "--method",
+        type=Name(["analytic", "stochastic"]),
+        default="analytic",
+        show_default=True,
+        help="Bistable rule: analytic reduction or stochastic simulation.",
+    )(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="magsynapse")
+def cli() -> None:
+    """magsynapse: how magnesium shapes what a synapse learns."""
+
+
+@cli.command()
+@click.option(
+    "--model",
+    type=Name(_REG["block"]),
+    default="jahr_stevens_1990",
+    show_default=True,
+    help="Block model.",
+)
+@click.option("--subunit", type=Name(_REG["subunit"]), default="GluN2A", show_default=True)
+@click.option(
+    "--mg",
+    type=Values("concentration", nonnegative=True),
+    default="0.6:2.0:0.2",
+    show_default=True,
+    help="[Mg]o values (mM).",
+)
+@click.option(
+    "--v",
+    type=Values("voltage"),
+    default="-100:40:1",
+    show_default=True,
+    help="Membrane potentials (mV).",
+)
+@_out_option
+def block(model, subunit, mg, v, out, no_plot) -> None:
+    """NMDA Mg2+ block curves B(V, [Mg]o)."""
+    from .receptors import block_curves
+    from .receptors.plot import plot_block
+
+    _check_out(out)
+    _finish(block_curves(mg, v, model, subunit), out, no_plot, plot_block)
+
+
+@cli.command()
+@_synapse_options
+@click.option(
+    "--dt",
+    type=Values("time"),
+    default="-100:100:5",
+    show_default=True,
+    help="Spike-timing differences t_post - t_pre (ms).",
+)
+@click.option("--pairs", type=click.IntRange(min=1), default=60, show_default=True)
+@click.option(
+    "--freq",
+    type=Values("frequency", positive=True),
+    default=None,
+    help="Pairing frequency (Hz), one value or a list [default: 1].",
+)
+@_stochastic_options
+@_out_option
+def stdp(
+    rule, parameter_set, calcium, mg, block_model, dt, pairs, freq, method, reps, seed, out, no_plot
+) -> None:
+    """STDP curve: relative synaptic change versus dt for each [Mg]o."""
+    from .synapse import stdp as run
+    from .synapse.plot import plot_change
+
+    _check_out(out)
+    freq_arg = 1.0 if freq is None else (float(freq[0]) if len(freq) == 1 else freq)
+    ds = run(
+        dt,
+        pairs=pairs,
+        freq=freq_arg,
+        rule=rule,
+        parameter_set=parameter_set,
+        calcium=calcium,
+        mg=mg,
+        method=method,
+        reps=reps,
+        seed=seed,
+        block_model=block_model,
+        progress=True,
+    )
+    _finish(ds, out, no_plot, plot_change)
+
+
+@cli.command()
+@_synapse_options
+@click.option(
+    "--freq",
+    type=Values("frequency", positive=True),
+    default="0.5,1,2,3,5,10,20,50,100",
+    show_default=True,
+    help="Presynaptic frequencies (Hz).",
+)
+@click.option("--pulses", type=click.IntRange(min=1), default=900, show_default=True)
+@click.option(
+    "--epsp",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="EPSP peak (mV) of nmda_voltage calcium [default: 1; Shouval Fig. 3B: 10].",
+)
+@_stochastic_options
+@_out_option
+def frequency(
+    rule,
+    parameter_set,
+    calcium,
+    mg,
+    block_model,
+    freq,
+    pulses,
+    epsp,
+    method,
+    reps,
+    seed,
+    out,
+    no_plot,
+) -> None:
+    """Frequency-response curve: change after presynaptic trains."""
+    from .synapse import frequency as run
+    from .synapse.plot import plot_change
+
+    _check_out(out)
+    overrides = None if epsp is None else {"epsp_amp": epsp}
+    ds = run(
+        freq,
+        pulses=pulses,
+        rule=rule,
+        parameter_set=parameter_set,
+        calcium=calcium,
+        mg=mg,
+        method=method,
+        reps=reps,
+        seed=seed,
+        block_model=block_model,
+        calcium_overrides=overrides,
+        progress=True,
+    )
+    _finish(ds, out, no_plot, plot_change)
+
+
+@cli.command()
+@click.option(
+    "--hold",
+    type=Values("voltage"),
+    default="-80:-10:1",
+    show_default=True,
+    help="Holding potentials (mV).",
+)
+@click.option("--pulses", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--freq",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Presynaptic frequency (Hz).",
+)
+@click.option("--rule", type=Name(_REG["rule"]), default="omega_eta", show_default=True)
+@click.option(
+    "--set",
+    "parameter_set",
+    type=Name(_REG["set"]),
+    default="DP_nmda",
+    show_default=True,
+    help="Bistable set (bistable rule only).",
+)
+@click.option("--calcium", type=Name(_REG["calcium"]), default="nmda_voltage", show_default=True)
+@click.option(
+    "--mg", type=Values("concentration", nonnegative=True), default="1.0", show_default=True
+)
+@click.option(
+    "--block-model", type=Name(_REG["block"]), default="jahr_stevens_1990", show_default=True
+)
+@_out_option
+def pairing(
+    hold, pulses, freq, rule, parameter_set, calcium, mg, block_model, out, no_plot
+) -> None:
+    """Pairing with a holding potential (Shouval 2002 Fig. 3A)."""
+    from .synapse import pairing as run
+    from .synapse.plot import plot_change
+
+    _check_out(out)
+    ds = run(
+        hold,
+        pulses=pulses,
+        freq=freq,
+        rule=rule,
+        parameter_set=parameter_set,
+        calcium=calcium,
+        mg=mg,
+        block_model=block_model,
+    )
+    _finish(ds, out, no_plot, plot_change)
+
+
+@cli.command()
+@click.option(
+    "--mg", type=Values("concentration", nonnegative=True), default="0.4:2.0:0.1", show_default=True
+)
+@click.option(
+    "--dt",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Delay of the postsynaptic spike in correlated activity (ms).",
+)
+@click.option("--calcium", type=Name(_REG["calcium"]), default="nmda_voltage", show_default=True)
+@click.option(
+    "--block-model", type=Name(_REG["block"]), default="jahr_stevens_1990", show_default=True
+)
+@_out_option
+def snr(mg, dt, calcium, block_model, out, no_plot) -> None:
+    """Synaptic calcium signal-to-noise versus [Mg]o (Slutsky et al. 2004)."""
+    from .synapse import snr as run
+    from .synapse.plot import plot_snr
+
+    _check_out(out)
+    _finish(run(mg, dt=dt, calcium=calcium, block_model=block_model), out, no_plot, plot_snr)
+
+
+@cli.command()
+@click.argument("result", type=click.Path(dir_okay=False))
+def cite(result: str) -> None:
+    """Print the references of every parameter and model RESULT used."""
+    from .results import citations, load
+
+    for key, text in citations(load(result)).items():
+        click.echo(f"[{key}] {text}")
+
+
+@cli.group()
+def calibrate() -> None:
+    """Fit parameter sets and print their residuals."""
+
+
+@calibrate.command("dp-nmda")
+@click.option("--write", is_flag=True, help="Overwrite the shipped DP_nmda parameter file.")
+def calibrate_dp_nmda(write: bool) -> None:
+    """Fit DP_nmda: the bistable rule on nmda_voltage calcium, DP shape at 1 mM."""
+    from .synapse.calibrate import calibrate_dp_nmda as fit
+    from .synapse.calibrate import write as write_set
+
+    result = fit()
+    click.echo(result.table())
+    if write:
+        click.echo(f"wrote {write_set(result)}")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    default="out",
+    show_default=True,
+    help="Output folder.",
+)
+@click.option("--seed", type=int, default=20261127, show_default=True)
+def study(out: str, seed: int) -> None:
+    """Run the default study and write OUT/report.html with its data."""
+    from .study import run_study
+
+    report = run_study(Path(out), seed=seed)
+    click.echo(f"wrote {report}")
+
+
+def _warn_one_line(message, category, filename, lineno, file=None, line=None) -> None:
+    click.echo(f"magsynapse: warning: {message}", err=True)
+
+
+def _one_line(exc: click.ClickException) -> str:
+    """The error as one line that names the option."""
+    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
+        if exc.param is not None and getattr(exc.param, "opts", None):
+            name = exc.param.opts[0]
+        else:
+            name = str(exc.param_hint or "").strip("'")
+        return f"{name}: {exc.message}" if name else exc.message
+    return " ".join(exc.format_message().split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning every user error into one line and status 2."""
+    warnings.showwarning = _warn_one_line
+    try:
+        cli.main(args=argv, prog_name="magsynapse", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("magsynapse: aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        click.echo(f"magsynapse: error: {_one_line(exc)}", err=True)
+        return 2
+    except MagsynapseError as exc:
+        click.echo(f"magsynapse: error: {exc}", err=True)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

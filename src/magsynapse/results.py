@@ -1,0 +1,138 @@
+"""Results are labelled arrays: ``xarray.Dataset`` with units and provenance.
+
+Every result carries, in ``attrs``: the package version, the seed, the resolved
+configuration (JSON), the parameter sets with the source of every value (JSON) and the
+references they cite (JSON). Results round-trip through NetCDF (:func:`save`,
+:func:`load`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from . import __version__
+from .errors import MagsynapseError
+from .provenance import ParameterSet
+from .references import get_source
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def annotate(
+    ds: xr.Dataset,
+    *,
+    title: str,
+    config: Mapping[str, Any],
+    parameter_sets: Iterable[ParameterSet] = (),
+    references: Iterable[str] = (),
+    seed: int | None = None,
+) -> xr.Dataset:
+    """Attach provenance to a result.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The result; its variables should already carry ``units`` attributes.
+    title : str
+        What the result is (one line).
+    config : Mapping
+        The resolved configuration of the run (JSON-serialisable after conversion).
+    parameter_sets : iterable of ParameterSet
+        Every parameter set the run used.
+    references : iterable of str
+        Reference keys of the models used, besides those of the parameters.
+    seed : int or None
+        Root seed of the run (``None`` for deterministic runs).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` with ``attrs`` set (the same object).
+    """
+    sets = list(parameter_sets)
+    keys = set(references)
+    for ps in sets:
+        keys |= ps.references()
+    refs = {k: get_source(k).format() for k in sorted(keys)}
+    ds.attrs.update(
+        title=title,
+        magsynapse_version=__version__,
+        seed=-1 if seed is None else int(seed),
+        seed_note="-1 means the run is deterministic and used no random numbers",
+        config=json.dumps(_jsonable(dict(config)), sort_keys=True),
+        parameters=json.dumps([ps.to_dict() for ps in sets]),
+        references=json.dumps(refs),
+    )
+    return ds
+
+
+def check_writable(path: str | os.PathLike[str]) -> Path:
+    """Fail early, with a one-line message, when ``path`` cannot be written."""
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise MagsynapseError(f"output path {str(path)!r} is a directory; give a file name")
+    if not parent.exists():
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise MagsynapseError(f"cannot create folder {str(parent)!r}: {exc.strerror}") from None
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise MagsynapseError(f"output path {str(path)!r} is not writable")
+    return path
+
+
+def save(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
+    """Write a result to NetCDF-4; returns the path.
+
+    Examples
+    --------
+    >>> import tempfile, xarray as xr
+    >>> p = save(xr.Dataset({"x": ("a", [1.0, 2.0])}), tempfile.mktemp(suffix=".nc"))
+    >>> load(p)["x"].values.tolist()
+    [1.0, 2.0]
+    """
+    path = check_writable(path)
+    ds.to_netcdf(path, engine="netcdf4")
+    return path
+
+
+def load(path: str | os.PathLike[str]) -> xr.Dataset:
+    """Read a result written by :func:`save` fully into memory."""
+    path = Path(path)
+    if not path.is_file():
+        raise MagsynapseError(f"no result file at {str(path)!r}")
+    try:
+        with xr.open_dataset(path, engine="netcdf4") as ds:
+            return ds.load()
+    except (OSError, ValueError) as exc:
+        raise MagsynapseError(f"{str(path)!r} is not a NetCDF result: {exc}") from None
+
+
+def citations(ds: xr.Dataset) -> dict[str, str]:
+    """References of every parameter and model a result used, ``{key: citation}``."""
+    if "references" not in ds.attrs:
+        raise MagsynapseError("this dataset carries no magsynapse references")
+    return json.loads(ds.attrs["references"])
+
+
+def parameter_sets(ds: xr.Dataset) -> list[ParameterSet]:
+    """The parameter sets stored in a result's attributes."""
+    return [ParameterSet.from_dict(d) for d in json.loads(ds.attrs.get("parameters", "[]"))]
