@@ -86,16 +86,23 @@ def annotate(
 def check_writable(path: str | os.PathLike[str]) -> Path:
     """Fail early, with a one-line message, when ``path`` cannot be written."""
     path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise MagsynapseError(f"output path {str(path)!r} is a directory; give a file name")
-    if not parent.exists():
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise MagsynapseError(f"cannot create folder {str(parent)!r}: {exc.strerror}") from None
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise MagsynapseError(f"output path {str(path)!r} is not writable")
+    parent = path.parent
+    for folder in (parent, *parent.parents):
+        if folder.exists() and not folder.is_dir():
+            raise MagsynapseError(f"output path {str(path)!r} lies under a file, {str(folder)!r}")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        existed = path.exists()
+        with open(path, "ab"):
+            pass
+        if not existed:
+            path.unlink()
+    except OSError as exc:
+        raise MagsynapseError(
+            f"output path {str(path)!r} is not writable ({exc.strerror or exc})"
+        ) from None
     return path
 
 
@@ -110,7 +117,10 @@ def save(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
     [1.0, 2.0]
     """
     path = check_writable(path)
-    ds.to_netcdf(path, engine="netcdf4")
+    try:
+        ds.to_netcdf(path, engine="netcdf4")
+    except OSError as exc:
+        raise MagsynapseError(f"could not write {str(path)!r}: {exc}") from None
     return path
 
 

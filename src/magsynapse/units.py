@@ -81,12 +81,12 @@ def parse_quantity(text: str | float, dimension: str) -> float:
                 f"(accepted units: {', '.join(u for u in units if u) or 'none'})"
             )
         number, unit = match.groups()
-        if unit not in units:
+        if unit and unit not in units:
             raise MagsynapseError(
                 f"unit {unit!r} in {text!r} is not a {dimension} unit "
                 f"(accepted: {', '.join(u for u in units if u) or 'none'})"
             )
-        value = float(number) * units[unit]
+        value = float(number) * (units[unit] if unit else 1.0)
     if not math.isfinite(value):
         raise MagsynapseError(f"{text!r} is not a finite number")
     return value

@@ -95,8 +95,8 @@ def calcium_trace(
     Examples
     --------
     >>> tr = calcium_trace("linear", [0.0], [10.0])
-    >>> round(float(tr.ca.max()), 3)  # 1·e^(-(10-13.7)... pre arrives at 13.7 ms
-    2.686
+    >>> round(float(tr.ca.max()), 4)  # 2·exp(−3.7/20) + 1: pre calcium arrives at 13.7 ms
+    2.6622
     """
     CALCIUM_MODELS[model]
     pre_t = np.atleast_1d(np.asarray(pre, dtype=float))

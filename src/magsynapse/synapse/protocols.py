@@ -121,7 +121,7 @@ def stdp_protocol(dt: Any, *, pairs: int = 60, freq: Any = 1.0) -> Protocol:
     --------
     >>> p = stdp_protocol([-10, 10], pairs=2)
     >>> p.pre[1].tolist(), p.post[1].tolist()
-    [[0.0, 1000.0], [10.0, 1010.0]]
+    ([0.0, 1000.0], [10.0, 1010.0])
     """
     dts = _values("dt", dt, unit="ms")
     scalar_freq = np.ndim(freq) == 0

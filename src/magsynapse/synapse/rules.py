@@ -43,8 +43,8 @@ def eta(ca: np.typing.ArrayLike, params: ParameterSet = OMEGA_ETA) -> np.ndarray
 
     Examples
     --------
-    >>> round(float(eta(0.0)), 6)  # ~3 h time constant at rest
-    9.999e-05
+    >>> round(1 / float(eta(0.0)) / 3600, 2)  # time constant at rest, hours
+    2.78
     """
     c = np.maximum(np.asarray(ca, dtype=float), 0.0)
     p = params

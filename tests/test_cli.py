@@ -1,0 +1,201 @@
+"""The command-line interface: every command, and every error path as one line."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from magsynapse.cli import main
+from magsynapse.results import load
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_block_command(capsys, tmp_path):
+    out = tmp_path / "b.nc"
+    code, _text, _ = run(
+        capsys,
+        "block",
+        "--model",
+        "ascher_nowak",
+        "--mg",
+        "0.6:1.0:0.2",
+        "--v",
+        "-80:0:40mV",
+        "--out",
+        str(out),
+    )
+    assert code == 0
+    ds = load(out)
+    assert ds.B.dims == ("mg", "v")
+    assert ds.mg.values.tolist() == [0.6, 0.8, 1.0]
+    assert (tmp_path / "b.png").exists()
+
+
+def test_stdp_command_dims_and_variable(capsys, tmp_path):
+    out = tmp_path / "s.nc"
+    code, *_ = run(
+        capsys,
+        "stdp",
+        "--rule",
+        "bistable",
+        "--set",
+        "DP",
+        "--calcium",
+        "linear",
+        "--mg",
+        "0.8,1.2mM",
+        "--dt",
+        "-20:20:10",
+        "--pairs",
+        "60",
+        "--freq",
+        "1",
+        "--out",
+        str(out),
+        "--no-plot",
+    )
+    assert code == 0
+    ds = load(out)
+    assert ds.change.dims == ("mg", "dt")
+    assert not (tmp_path / "s.png").exists()
+    code, *_ = run(
+        capsys, "stdp", "--mg", "1", "--dt", "-10,10", "--freq", "1,5", "--out", str(out)
+    )
+    assert load(out).change.dims == ("mg", "freq", "dt")
+
+
+def test_stdp_stochastic_command(capsys, tmp_path):
+    out = tmp_path / "s.nc"
+    code, *_ = run(
+        capsys,
+        "stdp",
+        "--method",
+        "stochastic",
+        "--reps",
+        "20",
+        "--seed",
+        "3",
+        "--dt",
+        "10",
+        "--out",
+        str(out),
+    )
+    assert code == 0
+    assert load(out).attrs["seed"] == 3
+
+
+def test_other_commands(capsys, tmp_path):
+    cases = [
+        (["frequency", "--freq", "1,100", "--pulses", "50"], ("mg", "freq"), "change"),
+        (
+            [
+                "frequency",
+                "--rule",
+                "omega_eta",
+                "--calcium",
+                "nmda_voltage",
+                "--freq",
+                "1,50",
+                "--pulses",
+                "30",
+                "--epsp",
+                "10",
+            ],
+            ("mg", "freq"),
+            "change",
+        ),
+        (["pairing", "--hold", "-70:-10:20", "--pulses", "10"], ("mg", "hold"), "change"),
+        (["snr", "--mg", "0.8,1.2"], ("mg",), "snr"),
+    ]
+    for i, (args, dims, var) in enumerate(cases):
+        out = tmp_path / f"r{i}.nc"
+        code, *_ = run(capsys, *args, "--out", str(out))
+        assert code == 0, args
+        assert load(out)[var].dims == dims
+        assert (tmp_path / f"r{i}.png").exists()
+
+
+def test_cite_prints_references(capsys, tmp_path):
+    out = tmp_path / "s.nc"
+    run(capsys, "stdp", "--dt", "10", "--out", str(out), "--no-plot")
+    code, text, _ = run(capsys, "cite", str(out))
+    assert code == 0
+    assert "Graupner M, Brunel N (2012)" in text
+    assert "Jahr CE, Stevens CF (1990)" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["stdp", "--mg", "-1", "--out", "X"], ["--mg", ">= 0"]),
+        (["stdp", "--mg", "abc", "--out", "X"], ["--mg", "not a number"]),
+        (["stdp", "--mg", "1.2mV", "--out", "X"], ["--mg", "accepted: mM"]),
+        (["stdp", "--dt", "10:0:5", "--out", "X"], ["--dt", "empty"]),
+        (["stdp", "--dt", "-600:600:100", "--out", "X"], ["dt", "pairing period"]),
+        (["stdp", "--set", "XY", "--out", "X"], ["--set", "accepted: DP"]),
+        (["stdp", "--rule", "bcm", "--out", "X"], ["--rule", "accepted: bistable"]),
+        (["stdp", "--calcium", "cubic", "--out", "X"], ["--calcium", "accepted: linear"]),
+        (["stdp", "--method", "stochastic", "--out", "X"], ["seed"]),
+        (["stdp", "--set", "DP_nmda", "--out", "X"], ["set", "nmda_voltage"]),
+        (["block", "--model", "nope", "--out", "X"], ["--model", "accepted: jahr_stevens_1990"]),
+        (["block", "--subunit", "GluN9", "--out", "X"], ["--subunit", "accepted: GluN2A"]),
+        (["block", "--v", "", "--out", "X"], ["--v", "empty"]),
+        (["stdp"], ["--out"]),
+        (["stdp", "--pairs", "0", "--out", "X"], ["--pairs"]),
+        (["frequency", "--freq", "0", "--out", "X"], ["--freq", "> 0"]),
+        (["pairing", "--calcium", "linear", "--out", "X"], ["calcium", "holding potential"]),
+        (["cite", "missing.nc"], ["no result file"]),
+        (["nonsense"], ["No such command"]),
+    ],
+)
+def test_errors_are_one_line(capsys, tmp_path, args, fragments):
+    args = [str(tmp_path / "x.nc") if a == "X" else a for a in args]
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_unwritable_output_path(capsys, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("running with privileges that ignore folder permissions")
+        code, _, err = run(capsys, "block", "--out", str(locked / "b.nc"))
+        assert code == 2 and "--out" in err and "not writable" in err
+    finally:
+        locked.chmod(0o700)
+    code, _, err = run(capsys, "block", "--out", str(tmp_path))
+    assert code == 2 and "--out" in err
+
+
+def test_output_under_a_file_is_refused(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = run(capsys, "block", "--out", str(blocker / "b.nc"))
+    assert code == 2 and "--out" in err and len(err.strip().splitlines()) == 1
+
+
+def test_installed_entry_point_has_no_traceback(tmp_path):
+    exe = Path(sys.executable).with_name("magsynapse")
+    result = subprocess.run(
+        [str(exe), "stdp", "--mg", "-1", "--out", str(tmp_path / "x.nc")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("magsynapse: error: --mg")
+    assert "Traceback" not in result.stderr
