@@ -93,7 +93,6 @@ def plot_snr(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     twin.plot(ds.mg, ds.entry_correlated, "s--", color="C0", ms=3, label="pre then post")
     twin.plot(ds.mg, ds.entry_uncorrelated, "^--", color="C2", ms=3, label="pre alone")
     twin.set_ylabel(f"calcium entry ({ds.entry_correlated.attrs.get('units', '')})")
-    twin.set_yscale("log")
     twin.legend(fontsize=8)
     a.set_title("Synaptic calcium signal-to-noise (Slutsky 2004 mechanism)", fontsize=9)
     return fig
