@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+
 from .errors import MagsynapseError
 from .references import SOURCES
 
@@ -33,10 +35,44 @@ class Param:
     unit: str
     source: str
     note: str = ""
+    prior: tuple | None = None
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
             raise MagsynapseError(f"parameter source {self.source!r} is not a known reference")
+        if self.prior is not None:
+            object.__setattr__(self, "prior", tuple(self.prior))
+            check_prior(self.prior)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws from the prior (the value itself, repeated, when there is none)."""
+        if self.prior is None:
+            return np.full(n, self.value)
+        kind, a, b = self.prior
+        if kind == "lognormal":  # median a, geometric standard deviation b
+            return a * np.exp(np.log(b) * rng.standard_normal(n))
+        if kind == "normal":  # mean a, standard deviation b
+            return a + b * rng.standard_normal(n)
+        return rng.uniform(a, b, n)  # uniform on [a, b]
+
+
+PRIOR_KINDS = ("lognormal", "normal", "uniform")
+
+
+def check_prior(prior: tuple) -> None:
+    """Validate a prior ``(kind, a, b)``: lognormal(median, gsd), normal(mean, sd) or
+    uniform(low, high)."""
+    if len(prior) != 3 or prior[0] not in PRIOR_KINDS:
+        raise MagsynapseError(
+            f"prior {prior!r} must be (kind, a, b) with kind in {', '.join(PRIOR_KINDS)}"
+        )
+    kind, a, b = prior
+    if kind == "lognormal" and not (a > 0 and b >= 1):
+        raise MagsynapseError(f"lognormal prior needs median > 0 and gsd >= 1, got {prior}")
+    if kind == "normal" and not b >= 0:
+        raise MagsynapseError(f"normal prior needs sd >= 0, got {prior}")
+    if kind == "uniform" and not a <= b:
+        raise MagsynapseError(f"uniform prior needs low <= high, got {prior}")
 
 
 @dataclass(frozen=True)
@@ -95,7 +131,9 @@ class ParameterSet:
                     f"parameter set {self.name!r} has no parameter {key!r}; "
                     f"accepted: {', '.join(self.params)}"
                 )
-            params[key] = Param(float(value), params[key].unit, "user", "overridden")
+            params[key] = Param(
+                float(value), params[key].unit, "user", "overridden", params[key].prior
+            )
         return ParameterSet(
             self.name, self.kind, params, self.description, self.calibration, self.extra_sources
         )
@@ -110,10 +148,7 @@ class ParameterSet:
             "name": self.name,
             "kind": self.kind,
             "description": self.description,
-            "params": {
-                k: {"value": p.value, "unit": p.unit, "source": p.source, "note": p.note}
-                for k, p in self.params.items()
-            },
+            "params": {k: _param_dict(p) for k, p in self.params.items()},
         }
         if self.calibration is not None:
             out["calibration"] = dict(self.calibration)
@@ -129,6 +164,13 @@ class ParameterSet:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=False)
+
+
+def _param_dict(p: Param) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": p.value, "unit": p.unit, "source": p.source, "note": p.note}
+    if p.prior is not None:
+        out["prior"] = list(p.prior)
+    return out
 
 
 class Registry(Generic[T]):

@@ -149,6 +149,100 @@ _ENTRIES = [
         url="https://github.com/brian-team/brian2",
     ),
     Source(
+        "model_md_7",
+        "magsynapse science contract (MODEL.md section 7): plasma Mg ionised ~55 %, complexed "
+        "~15 %, protein-bound ~30 %; total body Mg ~24 g, 50-60 % in bone; ~70-80 % of plasma "
+        "Mg filtered at GFR ~120 mL/min, ~95 % reabsorbed; 24-h urinary Mg 100-150 mg; serum "
+        "0.75-0.95 mM; slow pool half-life ~1000 h.",
+    ),
+    Source(
+        "fine_1991",
+        "Fine KD, Santa Ana CA, Porter JL, Fordtran JS (1991). Intestinal absorption of "
+        "magnesium from food and supplements. J Clin Invest 88:396-402.",
+        doi="10.1172/JCI115317",
+    ),
+    Source(
+        "firoz_graber_2001",
+        "Firoz M, Graber M (2001). Bioavailability of US commercial magnesium preparations. "
+        "Magnes Res 14:257-262.",
+    ),
+    Source(
+        "kappeler_2017",
+        "Kappeler D, Heimbeck I, Herpich C, et al. (2017). Higher bioavailability of magnesium "
+        "citrate as compared to magnesium oxide shown by evaluation of urinary excretion and "
+        "serum levels after single-dose administration in a randomized cross-over study. BMC "
+        "Nutr 3:7.",
+        doi="10.1186/s40795-016-0121-3",
+    ),
+    Source(
+        "dolberg_2017",
+        "Dolberg MKB, Nielsen LP, Dahl R (2017). Pharmacokinetic profile of oral magnesium "
+        "hydroxide. Basic Clin Pharmacol Toxicol 120:264-269.",
+        doi="10.1111/bcpt.12642",
+    ),
+    Source(
+        "oppelt_1963",
+        "Oppelt WW, MacIntyre I, Rall DP (1963). Magnesium exchange between blood and "
+        "cerebrospinal fluid. Am J Physiol 205:959-962 (dogs).",
+    ),
+    Source(
+        "csf_mg_healthy",
+        "CSF magnesium of healthy adults, 0.97 +/- 0.08 mM, as given in the magsynapse science "
+        "contract (MODEL.md section 7).",
+    ),
+    Source(
+        "sun_2016",
+        "Sun Q, Weinger JG, Mao F, Liu G (2016). Regulation of structural and functional "
+        "synapse density by L-threonate through modulation of intraneuronal magnesium "
+        "concentration. Neuropharmacology 108:426-439.",
+    ),
+    Source(
+        "slutsky_2010",
+        "Slutsky I, Abumaria N, Wu LJ, et al. (2010). Enhancement of learning and memory by "
+        "elevating brain magnesium. Neuron 65:165-177.",
+        doi="10.1016/j.neuron.2009.12.026",
+    ),
+    Source(
+        "davies_morris_1993",
+        "Davies B, Morris T (1993). Physiological parameters in laboratory animals and humans. "
+        "Pharm Res 10:1093-1095.",
+        doi="10.1023/A:1018943613122",
+    ),
+    Source(
+        "romani_2011",
+        "Romani AMP (2011). Cellular magnesium homeostasis. Arch Biochem Biophys 512:1-23.",
+        doi="10.1016/j.abb.2011.05.010",
+    ),
+    Source(
+        "nicholson_sykova_1998",
+        "Nicholson C, Sykova E (1998). Extracellular space structure revealed by diffusion "
+        "analysis. Trends Neurosci 21:207-215.",
+        doi="10.1016/S0166-2236(98)01261-2",
+    ),
+    Source(
+        "sakka_2011",
+        "Sakka L, Coll G, Chazal J (2011). Anatomy and physiology of cerebrospinal fluid. Eur "
+        "Ann Otorhinolaryngol Head Neck Dis 128:309-316.",
+        doi="10.1016/j.anorl.2011.03.002",
+    ),
+    Source(
+        "iom_1997",
+        "Institute of Medicine (1997). Dietary Reference Intakes for Calcium, Phosphorus, "
+        "Magnesium, Vitamin D, and Fluoride. National Academies Press.",
+        doi="10.17226/5776",
+    ),
+    Source(
+        "iupac_weights",
+        "IUPAC standard atomic weights (Mg 24.305, C 12.011, H 1.008, O 15.999, N 14.007, Cl "
+        "35.45, S 32.06); formula weights computed from them.",
+    ),
+    Source(
+        "sbml",
+        "Hucka M et al. The Systems Biology Markup Language (SBML), Level 3 Version 2 Core. J "
+        "Integr Bioinform 2019; exported with python-libsbml.",
+        doi="10.1515/jib-2019-0021",
+    ),
+    Source(
         "magsynapse_choice",
         "magsynapse modelling choice, documented in docs/models.md with its reason.",
     ),

@@ -1,0 +1,26 @@
+"""Body: magnesium pharmacokinetics from an oral dose to CSF and neuron (MODEL.md §7).
+
+>>> from magsynapse.body import make_regimen, simulate
+>>> ds = simulate(make_regimen("oxide", dose_elemental="300mg/day", days=1))
+>>> ds.serum_total.attrs["units"]
+'mM'
+"""
+
+from .params import pk_parameters
+from .pk import OBSERVABLES, barrier, compare, simulate
+from .regimen import Dose, Regimen, make_regimen
+from .salts import SALTS, Salt, get_salt
+
+__all__ = [
+    "OBSERVABLES",
+    "SALTS",
+    "Dose",
+    "Regimen",
+    "Salt",
+    "barrier",
+    "compare",
+    "get_salt",
+    "make_regimen",
+    "pk_parameters",
+    "simulate",
+]
