@@ -6,6 +6,7 @@
 'mM'
 """
 
+from .coupling import synaptic_mg
 from .params import pk_parameters
 from .pk import OBSERVABLES, barrier, compare, simulate
 from .regimen import Dose, Regimen, make_regimen
@@ -23,4 +24,5 @@ __all__ = [
     "make_regimen",
     "pk_parameters",
     "simulate",
+    "synaptic_mg",
 ]

@@ -40,6 +40,7 @@ from .regimen import Regimen
 from .salts import SALTS
 
 PRIOR_GSD = 1.15
+WEAK_PRIOR_GSD = 3.0
 FINE_INTAKES = (0.25, 2.0, 5.0, 10.0, 20.0, 40.0)
 #: Starting point of the fit: absorption from the limits of Fine's curve with a 10-h
 #: transit (large doses: Vmax·T ≈ 1.72 mmol; linear 1 − e^(−k_lin·T) ≈ 0.07; small doses
@@ -49,7 +50,7 @@ START = {
     "vmax_abs": 0.17,
     "km_abs": 1.75,
     "k_lin": 0.0073,
-    "tm_renal": 4.6,
+    "fe_renal": 0.04,
     "km_renal": 0.5,
     "vmax_csf": 0.2,
     "km_csf": 0.6,
@@ -245,6 +246,8 @@ class PKCalibration:
     availability: dict[str, float]
     rows: list[tuple[Target, float]]
     cost: float
+    keys: list[str] | None = None
+    log_covariance: np.ndarray | None = None
 
     @property
     def weighted_rms(self) -> float:
@@ -327,15 +330,88 @@ def calibrate(progress: bool = False) -> PKCalibration:
         ftol=1e-8,
     )
     fitted = dict(zip(keys, np.exp(fit.x), strict=True))
-    ps = _with(base, fitted)
-    result = evaluate(ps)
+    result = evaluate(_with(base, fitted))
+    # Posterior of the log parameters (Laplace approximation). Tolerances are ranges or
+    # 95 % intervals, i.e. about two standard deviations: the data rows of the Jacobian are
+    # doubled; parameters without a prior get a weak one (geometric s.d. 3).
+    jac = np.asarray(fit.jac).copy()
+    jac[: len(tgts)] *= 2.0
+    weak = np.array([0.0 if k in priors else 1.0 / np.log(WEAK_PRIOR_GSD) for k in keys])
+    info = jac.T @ jac + np.diag(weak**2)
+    result.keys = keys
+    result.log_covariance = np.linalg.inv(info)
     return result
+
+
+RAT_SERUM = 0.85
+
+
+def rat_targets() -> list[Target]:
+    """Rat targets: baseline serum in the normal range (the human range, an assumption)."""
+    return [
+        Target(
+            "rat serum total Mg, chow diet",
+            "model_md_7",
+            RAT_SERUM,
+            0.10,
+            "mM",
+            lambda lab: float(lab.y0[0, IDX["plasma"]] / lab.params["v_plasma"][0]),
+        ),
+        Target(
+            "rat CSF Mg (check; human value)",
+            "csf_mg_healthy",
+            0.97,
+            0.15,
+            "mM",
+            lambda lab: float(lab.y0[0, IDX["csf"]] / lab.params["v_csf"][0]),
+        ),
+    ]
+
+
+def evaluate_rat(params: ParameterSet | None = None) -> PKCalibration:
+    """Residual table of the rat set."""
+    ps = params if params is not None else pk_parameters("rat")
+    lab = Lab(parameter_arrays(ps))
+    rows = [(t, t.compute(lab)) for t in rat_targets()]
+    cost = float(np.sum([t.residual(m) ** 2 for t, m in rows]))
+    return PKCalibration({"fe_renal": ps["fe_renal"]}, {}, rows, cost)
+
+
+def calibrate_rat() -> PKCalibration:
+    """Fit the rat's fractional excretion to a baseline serum of 0.85 mM (root finding)."""
+    from scipy.optimize import brentq
+
+    base = pk_parameters("rat")
+
+    def serum(fe: float) -> float:
+        lab = Lab(parameter_arrays(_with(base, {"fe_renal": fe})))
+        return float(lab.y0[0, IDX["plasma"]] / lab.params["v_plasma"][0]) - RAT_SERUM
+
+    fe = brentq(serum, 1e-4, 0.9, xtol=1e-12)
+    return evaluate_rat(_with(base, {"fe_renal": fe}))
+
+
+def write_rat(cal: PKCalibration, path: Path | None = None) -> Path:
+    """Store the rat's fitted fractional excretion beside the human fit."""
+    path = _data_path() if path is None else path
+    data = json.loads(path.read_text())
+    data["rat"] = {
+        "fe_renal": float(f"{cal.values['fe_renal']:.6g}"),
+        "date": _dt.date.today().isoformat(),
+        "target": f"baseline serum {RAT_SERUM} mM",
+    }
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    return path
+
+
+def _data_path() -> Path:
+    return Path(str(resources.files("magsynapse.body").joinpath("data/pk_human.json")))
 
 
 def write(cal: PKCalibration, path: Path | None = None) -> Path:
     """Store the fitted values with their provenance (default: the shipped file)."""
-    if path is None:
-        path = Path(str(resources.files("magsynapse.body").joinpath("data/pk_human.json")))
+    path = _data_path() if path is None else path
+    previous = json.loads(path.read_text()) if path.exists() else {}
     record = {
         "date": _dt.date.today().isoformat(),
         "weighted_rms": round(cal.weighted_rms, 6),
@@ -344,6 +420,14 @@ def write(cal: PKCalibration, path: Path | None = None) -> Path:
         "objective": "least squares of (model - target)/tolerance over the targets of "
         "magsynapse.body.calibrate",
         "command": "magsynapse pk calibrate --write",
+        "posterior": None
+        if cal.log_covariance is None
+        else {
+            "keys": cal.keys,
+            "log_covariance": [[float(f"{v:.6g}") for v in row] for row in cal.log_covariance],
+            "note": "Laplace approximation at the fit; parameters are drawn jointly from a "
+            "log-normal with this covariance of their logarithms",
+        },
         "residuals": {
             t.name: {
                 "source": t.source,
@@ -359,16 +443,21 @@ def write(cal: PKCalibration, path: Path | None = None) -> Path:
         "availability": {k: float(f"{v:.6g}") for k, v in cal.availability.items()},
         "record": record,
     }
+    if "rat" in previous:  # the rat's own fit is kept
+        data["rat"] = previous["rat"]
     path.write_text(json.dumps(data, indent=2) + "\n")
     return path
 
 
 __all__ = [
-    "_HUMAN",
     "PKCalibration",
     "Target",
     "calibrate",
+    "calibrate_rat",
     "evaluate",
+    "evaluate_rat",
+    "rat_targets",
     "targets",
     "write",
+    "write_rat",
 ]

@@ -13,7 +13,8 @@ Fluxes (mmol/h; C = concentration, mM; segment k of the lumen holds G_k):
 * transit     5/T_gut·G_k from segment k to k + 1, the last into faeces (a chain of five
               approximates the near plug flow that makes saturable absorption per meal
               level off at large doses); unabsorbable Mg leaves with rate 1/T_gut
-* kidney      filtered L = GFR·(f_ion + f_cx)·C_p; reabsorbed Tm·L/(K_r + L); urine L − R
+* kidney      filtered L = GFR·(f_ion + f_cx)·C_p; reabsorbed Tm·L/(K_r + L); urine L − R,
+              Tm = (1 − fe)(K_r + L_ref): fe is the fractional excretion at serum_ref
 * tissue      CL_f·C_ion ⇄ k_fp·F;  k_fs·F ⇄ k_sf·S
 * CSF         Vmax_c·C_ion/(Km_c + C_ion) in, k_eff·CSF out (first order)
 * ISF         PS·(C_csf − C_isf)
@@ -163,6 +164,8 @@ def derive(p: dict[str, np.ndarray]) -> Rates:
         "k_out": k_out,
         "p_n": k_out * p["v_neuron"] * p["mg_i0"] / p["mg_o_ref"],
         "k_el_thr": LN2 / p["t_thr"],
+        "tm_renal": (1.0 - p["fe_renal"])
+        * (p["km_renal"] + p["gfr"] * (p["f_ion"] + p["f_complex"]) * p["serum_ref"]),
         "k_seg": N_GUT / p["t_gut"],
         "k_tr": 1.0 / p["t_gut"],
     }
@@ -650,12 +653,23 @@ def parameter_arrays(
     ps: ParameterSet, n: int = 1, seed: int | None = None
 ) -> dict[str, np.ndarray]:
     """Parameter values as arrays of length ``n``: the nominal values, or, with a seed,
-    draws from each parameter's prior. Sample k always uses the stream (seed, k)."""
+    draws from the priors. Calibrated parameters are drawn jointly from the calibration's
+    posterior (a log-normal with the stored covariance, as multiplicative deviations from
+    the set's values); every other parameter from its own prior. Sample k always uses the
+    stream (seed, k), so it is the same whatever the batch size."""
     if seed is None:
         return {k: np.full(n, float(v)) for k, v in ps.values().items()}
+    posterior = (ps.calibration or {}).get("posterior")
+    joint = list(posterior["keys"]) if posterior else []
+    chol = np.linalg.cholesky(np.asarray(posterior["log_covariance"])) if posterior else None
     out = {k: np.empty(n) for k in ps.params}
     for i in range(n):
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+        if joint:
+            factors = np.exp(chol @ rng.standard_normal(len(joint)))
+            for key, f in zip(joint, factors, strict=True):
+                out[key][i] = ps[key] * f
         for key in sorted(ps.params):  # fixed order: independent of the batch
-            out[key][i] = ps.params[key].sample(rng, 1)[0]
+            if key not in joint:
+                out[key][i] = ps.params[key].sample(rng, 1)[0]
     return out

@@ -7,9 +7,10 @@ from ``data/pk_human.json``, the output of ``magsynapse pk calibrate --write``.
 Units: amounts mmol, volumes L, concentrations mM, time h.
 
 The rat set is the human set scaled allometrically to 0.25 kg (documented assumption:
-amounts and volumes ∝ body weight, clearances and maximal rates ∝ BW^0.75, first-order
-rate constants ∝ BW^−0.25, times ∝ BW^0.25), except where a rat value has its own source
-(plasma volume, GFR, brain and CSF volumes, diet).
+amounts and volumes ∝ body weight, maximal rates ∝ BW^0.75, first-order rate constants
+∝ BW^−0.25, times ∝ BW^0.25; renal reabsorption ∝ GFR; brain transport ∝ brain volume ×
+BW^−0.25), except where a rat value has its own source (plasma volume, GFR, brain and CSF
+volumes, diet).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ FITTED = (
     "vmax_abs",
     "km_abs",
     "k_lin",
-    "tm_renal",
+    "fe_renal",
     "km_renal",
     "vmax_csf",
     "km_csf",
@@ -87,7 +88,14 @@ _HUMAN = {
         0.15, "1", "model_md_7", "complexed fraction (ultrafilterable)", ("normal", 0.15, 0.02)
     ),
     "gfr": _p(7.2, "L/h", "model_md_7", "120 mL/min", ("normal", 7.2, 0.9)),
-    "tm_renal": _p(4.6, "mmol/h", CAL, "tubular maximum of Mg reabsorption"),
+    "fe_renal": _p(
+        0.03,
+        "1",
+        CAL,
+        "fractional excretion at the reference filtered load "
+        "(GFR x ultrafilterable Mg at serum_ref); sets the tubular maximum "
+        "Tm = (1 - fe)(K_r + L_ref)",
+    ),
     "km_renal": _p(0.5, "mmol/h", CAL, "filtered load at half-maximal reabsorption"),
     # tissue pools
     "serum_ref": _p(
@@ -119,7 +127,12 @@ _HUMAN = {
     # brain
     "v_csf": _p(0.15, "L", "sakka_2011"),
     "t_csf": _p(
-        70.0 / 60.0, "h", "oppelt_1963", "CSF Mg efflux half-time ~70 min", (LN, 70.0 / 60.0, 1.2)
+        70.0 / 60.0,
+        "h",
+        "oppelt_1963",
+        "CSF Mg efflux half-time ~70 min; narrow prior because the fitted blood-to-CSF "
+        "transport sets the CSF level together with it",
+        (LN, 70.0 / 60.0, 1.1),
     ),
     "vmax_csf": _p(0.11, "mmol/h", CAL, "saturable blood-to-CSF transport"),
     "km_csf": _p(0.15, "mM", CAL, "plasma ionised Mg at half-maximal transport"),
@@ -171,8 +184,6 @@ _SCALING = {
     "vmax_abs": 0.75,
     "km_abs": 1.0,
     "k_lin": -0.25,
-    "tm_renal": 0.75,
-    "km_renal": 0.75,
     "fast_pool": 1.0,
     "t_fast": 0.25,
     "slow_pool": 1.0,
@@ -207,19 +218,15 @@ def _load_fit() -> dict:
 
 def _apply_fit(params: dict[str, Param], fit: dict) -> dict[str, Param]:
     out = dict(params)
+    record = fit["record"]
     note = (
-        f"calibrated ({fit['record']['date']}; weighted rms residual "
-        f"{fit['record']['weighted_rms']:.3g}); prior: gsd {fit['record']['prior_gsd']}"
+        f"calibrated ({record['date']}; weighted rms residual "
+        f"{record['weighted_rms']:.3g}); drawn jointly from the calibration posterior"
     )
     for key in FITTED:
-        value = float(fit["values"][key])
-        out[key] = Param(
-            value, params[key].unit, CAL, note, (LN, value, float(fit["record"]["prior_gsd"]))
-        )
+        out[key] = Param(float(fit["values"][key]), params[key].unit, CAL, note)
     for salt, value in fit.get("availability", {}).items():
-        out[f"avail_{salt}"] = Param(
-            float(value), "1", CAL, note, (LN, float(value), float(fit["record"]["prior_gsd"]))
-        )
+        out[f"avail_{salt}"] = Param(float(value), "1", CAL, note)
     return out
 
 
@@ -239,6 +246,13 @@ def _build(species: str) -> ParameterSet:
             rat[key] = _scaled(p, ratio ** _SCALING[key])
         else:
             rat[key] = p
+    # renal reabsorption scales with the filtered load, i.e. with GFR; the fractional
+    # excretion is refitted so that the rat's baseline serum is in the normal range
+    rat["km_renal"] = _scaled(human["km_renal"], rat["gfr"].value / human["gfr"].value)
+    if "rat" in fit:
+        fe = float(fit["rat"]["fe_renal"])
+        note = f"fitted to a rat baseline serum of 0.85 mM ({fit['rat']['date']})"
+        rat["fe_renal"] = Param(fe, "1", CAL, note, (LN, fe, 1.15))
     # CSF transport scales with CSF volume and the rat's faster turnover; ISF and
     # threonate brain exchange with brain size and the same turnover scaling.
     turnover = ratio**-0.25

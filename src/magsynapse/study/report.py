@@ -2,131 +2,22 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import html
-import io
 import json
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import xarray as xr
-from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from .. import __version__
-from ..receptors import block, block_curves, half_unblock_voltage
-from ..receptors.plot import plot_block
-from ..references import get_source
 from ..results import annotate, citations, save
-from ..synapse import frequency, omega, pairing, snr, stdp
-from ..synapse.params import BISTABLE_SETS
-from ..synapse.plot import plot_change, plot_snr
-
-MG_LEVELS = [0.6, 0.8, 1.0, 1.2, 2.0]
-DT = np.arange(-100.0, 100.0 + 1e-9, 2.0)
-FREQS = [0.5, 1, 2, 3, 5, 10, 20, 30, 50, 100]
-PREDICTION = "model prediction"
-
-
-@dataclass
-class Report:
-    """Sections of HTML accumulated while the study runs."""
-
-    sections: list[str] = field(default_factory=list)
-    results: list[xr.Dataset] = field(default_factory=list)
-
-    def heading(self, text: str, level: int = 2) -> None:
-        self.sections.append(f"<h{level}>{html.escape(text)}</h{level}>")
-
-    def text(self, text: str) -> None:
-        self.sections.append(f"<p>{text}</p>")
-
-    def figure(self, fig: Figure, caption: str) -> None:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110)
-        data = base64.b64encode(buf.getvalue()).decode()
-        self.sections.append(
-            f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
-            f"<figcaption>{caption}</figcaption></figure>"
-        )
-
-    def table(self, header: list[str], rows: list[list[str]]) -> None:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-        self.sections.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-
-
-def _fmt(x: float, digits: int = 3) -> str:
-    return f"{x:.{digits}f}"
-
-
-def _cite(key: str) -> str:
-    src = get_source(key)
-    label = src.citation.split(".")[0].split("(")[0].strip()
-    year = src.citation.split("(")[1].split(")")[0] if "(" in src.citation else ""
-    return html.escape(f"{label} {year}".strip())
-
-
-def _write(ds: xr.Dataset, out: Path, name: str, report: Report) -> xr.Dataset:
-    save(ds, out / f"{name}.nc")
-    report.results.append(ds)
-    return ds
-
-
-def _targets(report: Report) -> None:
-    """Published numbers the synapse layer must reproduce, checked in this run."""
-    rows = []
-    for v, want in [(-80, 0.0244), (-60, 0.0796), (-40, 0.2302), (-20, 0.5081), (0, 0.7812)]:
-        got = float(block(v, 1.0))
-        rows.append(
-            [
-                f"B({v} mV, 1 mM), Jahr–Stevens",
-                _fmt(got, 4),
-                f"{want}",
-                "±0.0005",
-                _cite("jahr_stevens_1990"),
-                "yes" if abs(got - want) <= 5e-4 else "NO",
-            ]
-        )
-    vh = float(half_unblock_voltage(1.0))
-    rows.append(
-        [
-            "V½ at 1 mM (mV)",
-            _fmt(vh, 2),
-            "−20.5",
-            "±0.05",
-            _cite("jahr_stevens_1990"),
-            "yes" if abs(vh + 20.5) <= 0.05 else "NO",
-        ]
-    )
-    dp = stdp([10.0, -20.0], mg=1.0).change.sel(mg=1.0).values
-    for dt, got, want in [(10, dp[0], 1.221), (-20, dp[1], 0.765)]:
-        rows.append(
-            [
-                f"DP change at Δt = {dt:+d} ms (60 pairs, 1 Hz)",
-                _fmt(got),
-                f"{want}",
-                "±0.005",
-                _cite("graupner_brunel_2012"),
-                "yes" if abs(got - want) <= 5e-3 else "NO",
-            ]
-        )
-    om = float(omega(0.55))
-    rows.append(
-        [
-            "Shouval Ω(0.55 µM)",
-            _fmt(om, 4),
-            "0.5",
-            "±1e-6",
-            _cite("shouval_2002"),
-            "yes" if abs(om - 0.5) < 1e-6 else "NO",
-        ]
-    )
-    report.heading("Published targets reproduced in this run")
-    report.table(["quantity", "magsynapse", "published", "tolerance", "source", "pass"], rows)
+from .body_chapter import STEPS as BODY_STEPS
+from .body_chapter import body_chapter
+from .common import Report
+from .synapse_chapter import STEPS as SYNAPSE_STEPS
+from .synapse_chapter import synapse_chapter
 
 
 def run_study(out: Path, seed: int = 20261127, progress: bool = True) -> Path:
@@ -150,220 +41,15 @@ def run_study(out: Path, seed: int = 20261127, progress: bool = True) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     rep = Report()
-    steps = [
-        "block",
-        "targets",
-        "stdp DP",
-        "stdp DP stochastic",
-        "stdp DP_nmda",
-        "stdp Shouval",
-        "frequency",
-        "pairing",
-        "snr",
-    ]
-    bar = tqdm(total=len(steps), desc="synapse chapter", unit="step", disable=not progress)
+    steps = [*SYNAPSE_STEPS, *BODY_STEPS]
+    bar = tqdm(total=len(steps), desc="default study", unit="step", disable=not progress)
 
     def step(name: str) -> None:
         bar.set_postfix_str(name)
         bar.update(1)
 
-    rep.heading("Chapter 1 — The synapse: Mg²⁺ gate → spine calcium → LTP/LTD")
-    rep.text(
-        "Each curve below is one batched call over all [Mg]o values. Numbers marked "
-        f"“{PREDICTION}” are outputs of the model, not measurements; numbers with a "
-        "source are published values the model is checked against."
-    )
-
-    # Block
-    bc = _write(
-        block_curves(np.round(np.arange(0.6, 2.0001, 0.2), 6), np.arange(-100.0, 40.1, 1.0)),
-        out,
-        "block",
-        rep,
-    )
-    rep.heading("NMDA Mg²⁺ block", 3)
-    rep.figure(plot_block(bc), "B(V) of Jahr &amp; Stevens (1990) at [Mg]o 0.6–2.0 mM.")
-    rep.table(
-        ["[Mg]o (mM)", "V½ (mV)", "B(−65 mV)", "B(0 mV)", "kind"],
-        [
-            [
-                f"{m:g}",
-                _fmt(float(bc.v_half.sel(mg=m)), 1),
-                _fmt(float(block(-65, m)), 4),
-                _fmt(float(block(0, m)), 4),
-                f"Jahr &amp; Stevens form ({_cite('jahr_stevens_1990')})",
-            ]
-            for m in bc.mg.values
-        ],
-    )
-    step("block")
-    _targets(rep)
-    step("targets")
-
-    # STDP, DP (analytic) and stochastic check
-    dp = _write(stdp(DT, mg=MG_LEVELS), out, "stdp_dp", rep)
-    rep.heading("STDP: the Graupner–Brunel DP set (linear calcium)", 3)
-    rep.figure(
-        plot_change(dp),
-        "DP STDP curves (analytic reduction, 60 pairs at 1 Hz). "
-        "[Mg]o scales the presynaptic calcium through B(−65 mV).",
-    )
-    step("stdp DP")
-    dps = _write(
-        stdp(DT[::5], mg=[1.0], method="stochastic", reps=1000, seed=seed, progress=False),
-        out,
-        "stdp_dp_stochastic",
-        rep,
-    )
-    an = dp.sel(mg=1.0, dt=dps.dt)
-    z = np.abs((dps.change.sel(mg=1.0) - an.change) / dps.change_se.sel(mg=1.0))
-    rep.text(
-        f"Stochastic simulation (2 × 1000 synapses, seed {seed}) versus the analytic "
-        f"reduction at 1 mM: largest deviation {float(z.max()):.2f} standard errors over "
-        f"{dps.dt.size} Δt values."
-    )
-    step("stdp DP stochastic")
-
-    # DP_nmda: the figure this project exists to draw
-    dpn = _write(
-        stdp(DT, mg=MG_LEVELS, parameter_set="DP_nmda", calcium="nmda_voltage"),
-        out,
-        "stdp_dp_nmda",
-        rep,
-    )
-    cal = BISTABLE_SETS["DP_nmda"].calibration or {}
-    rep.heading("STDP under [Mg]o: the DP_nmda set (voltage-dependent NMDA calcium)", 3)
-    rep.figure(
-        plot_change(dpn),
-        "DP_nmda: the bistable rule on Shouval's NMDA calcium, "
-        f"calibrated at 1 mM to the DP shape (rms residual "
-        f"{cal.get('residual_rms', float('nan')):.3f}, {cal.get('date', '?')}). "
-        f"Other [Mg]o: {PREDICTION}.",
-    )
-    rows = []
-    for m in MG_LEVELS:
-        c = dpn.change.sel(mg=m)
-        rows.append(
-            [
-                f"{m:g}",
-                _fmt(float(c.sel(dt=10.0))),
-                _fmt(float(c.sel(dt=-20.0))),
-                f"{float(c.dt[int(c.argmax(dim='dt'))]):+.0f} ({_fmt(float(c.max()))})",
-                f"{float(c.dt[int(c.argmin(dim='dt'))]):+.0f} ({_fmt(float(c.min()))})",
-                _fmt(float(dp.change.sel(mg=m, dt=10.0))),
-                _fmt(float(dp.change.sel(mg=m, dt=-20.0))),
-                PREDICTION,
-            ]
-        )
-    rep.table(
-        [
-            "[Mg]o (mM)",
-            "DP_nmda Δt=+10",
-            "DP_nmda Δt=−20",
-            "max at Δt (value)",
-            "min at Δt (value)",
-            "DP Δt=+10",
-            "DP Δt=−20",
-            "status",
-        ],
-        rows,
-    )
-    step("stdp DP_nmda")
-    sh = _write(
-        stdp(DT, mg=MG_LEVELS, rule="omega_eta", calcium="nmda_voltage"), out, "stdp_shouval", rep
-    )
-    rep.figure(
-        plot_change(sh),
-        "Shouval et al. (2002) rule on the same calcium: LTP at small "
-        "positive Δt, LTD at small negative Δt and a second LTD window at large positive "
-        f"Δt (the model's known feature). Other [Mg]o: {PREDICTION}.",
-    )
-    step("stdp Shouval")
-
-    # Frequency
-    fr = _write(frequency(FREQS, mg=MG_LEVELS), out, "frequency_dp", rep)
-    frs = _write(
-        frequency(
-            FREQS,
-            mg=MG_LEVELS,
-            rule="omega_eta",
-            calcium="nmda_voltage",
-            calcium_overrides={"epsp_amp": 10.0},
-        ),
-        out,
-        "frequency_shouval",
-        rep,
-    )
-    frn = _write(
-        frequency(
-            FREQS,
-            mg=MG_LEVELS,
-            parameter_set="DP_nmda",
-            calcium="nmda_voltage",
-            calcium_overrides={"epsp_amp": 10.0},
-        ),
-        out,
-        "frequency_dp_nmda",
-        rep,
-    )
-    rep.heading("Frequency protocol (900 presynaptic pulses)", 3)
-    rep.text(
-        "Reference shape (Dudek &amp; Bear 1992): LTD at 1–3 Hz, little change near 10 Hz, "
-        "LTP at 50–100 Hz. The Shouval and DP_nmda panels use a 10-mV EPSP as in Shouval "
-        "et al. 2002, Fig. 3B."
-    )
-    fig = Figure(figsize=(14, 3.6), layout="constrained")
-    axes = fig.subplots(1, 3)
-    for ax, ds, title in zip(
-        axes, (fr, frs, frn), ("DP, linear calcium", "Shouval rule", "DP_nmda"), strict=True
-    ):
-        plot_change(ds, ax=ax)
-        ax.set_title(title, fontsize=9)
-    rep.figure(fig, f"Frequency–response curves at each [Mg]o ({PREDICTION}).")
-    step("frequency")
-
-    # Pairing
-    pr = _write(pairing(np.arange(-80.0, -9.9, 1.0), mg=MG_LEVELS), out, "pairing", rep)
-    rep.heading("Pairing with a holding potential (Shouval 2002, Fig. 3A)", 3)
-    rep.figure(
-        plot_change(pr),
-        "100 presynaptic pulses at 1 Hz with the spine clamped: no "
-        "change when strongly hyperpolarised, LTD at intermediate and LTP at depolarised "
-        f"potentials; Mg shifts both thresholds ({PREDICTION}).",
-    )
-    rows = []
-    for m in MG_LEVELS:
-        c = pr.change.sel(mg=m).values
-        h = pr.hold.values
-        ltd = h[c < 0.99]
-        ltp = h[c > 1.01]
-        rows.append(
-            [
-                f"{m:g}",
-                f"{ltd.min():.0f}" if ltd.size else "–",
-                f"{ltp.min():.0f}" if ltp.size else "–",
-                PREDICTION,
-            ]
-        )
-    rep.table(["[Mg]o (mM)", "LTD from (mV)", "LTP from (mV)", "status"], rows)
-    step("pairing")
-
-    # SNR
-    sn = _write(snr(np.round(np.arange(0.4, 2.0001, 0.1), 6)), out, "snr", rep)
-    rep.heading("Signal-to-noise of synaptic calcium (Slutsky et al. 2004)", 3)
-    rep.figure(
-        plot_snr(sn),
-        "Correlated (pre then post at +10 ms) over uncorrelated (pre "
-        f"alone) NMDA calcium entry ({PREDICTION}).",
-    )
-    ratio = float(block(-65, 1.2) / block(-65, 0.8)), float(block(0, 1.2) / block(0, 0.8))
-    rep.text(
-        f"Mechanism: B(1.2 mM)/B(0.8 mM) = {ratio[0]:.3f} at −65 mV but {ratio[1]:.3f} at "
-        f"0 mV, so raising [Mg]o cuts resting entry more than depolarised entry; SNR rises "
-        f"from {float(sn.snr.sel(mg=0.8)):.3f} at 0.8 mM to "
-        f"{float(sn.snr.sel(mg=1.2)):.3f} at 1.2 mM ({PREDICTION})."
-    )
-    step("snr")
+    synapse_chapter(rep, out, seed, step)
+    body_chapter(rep, out, seed, step)
     bar.close()
 
     # References and provenance

@@ -939,3 +939,38 @@ def snr(
         references={"slutsky_2004"},
         seed=None,
     )
+
+
+def run_with_mg(protocol: Protocol, mg: xr.DataArray, **kwargs: Any) -> xr.Dataset:
+    """Run a protocol at every [Mg]o of a labelled array (e.g. from a PK result).
+
+    The distinct values of ``mg`` (any dims: salt, day, sample, ...) are run in one batched
+    call; the result is indexed back so that ``change`` has ``mg``'s dims followed by the
+    protocol's, and carries ``mg`` itself as a variable.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> mg = xr.DataArray([[0.97, 1.01], [0.97, 0.99]], dims=("salt", "day"),
+    ...                   coords={"salt": ["threonate", "oxide"], "day": [0, 84]})
+    >>> run_with_mg(stdp_protocol([-20.0, 10.0]), mg).change.dims
+    ('salt', 'day', 'dt')
+    """
+    values = np.asarray(mg.values, dtype=float).ravel()
+    unique, inverse = np.unique(values, return_inverse=True)
+    ds = run_protocol(protocol, mg=unique, **kwargs)
+    rest = [d for d in ds.dims if d != "mg"]
+    coords = {d: mg[d].values for d in mg.dims if d in mg.coords}
+    coords.update({d: ds[d].values for d in rest if d in ds.coords})
+    out = xr.Dataset(coords=coords)
+    for name, var in ds.data_vars.items():
+        data = var.transpose("mg", *[d for d in var.dims if d != "mg"]).values[inverse]
+        dims = (*mg.dims, *[d for d in var.dims if d != "mg"])
+        out[name] = (dims, data.reshape(*mg.shape, *data.shape[1:]), var.attrs)
+    for d in rest:
+        if d in ds.coords:
+            out[d].attrs = ds[d].attrs
+    out["mg"] = mg.variable
+    out["mg"].attrs = {"units": "mM", "long_name": "[Mg]o of each condition"}
+    out.attrs = ds.attrs
+    return out
