@@ -199,3 +199,122 @@ def test_installed_entry_point_has_no_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().startswith("magsynapse: error: --mg")
     assert "Traceback" not in result.stderr
+
+
+def test_pk_commands(capsys, tmp_path):
+    cases = [
+        (
+            ["pk", "--species", "human", "--salt", "threonate", "--dose", "2g/day", "--days", "3"],
+            "serum_total",
+            ("time",),
+        ),
+        (
+            [
+                "pk",
+                "--salt",
+                "hydroxide",
+                "--dose",
+                "1080mg",
+                "--schedule",
+                "once",
+                "--days",
+                "1",
+                "--samples",
+                "4",
+                "--seed",
+                "1",
+            ],
+            "csf",
+            ("time", "sample"),
+        ),
+        (
+            [
+                "pk",
+                "--species",
+                "rat",
+                "--salt",
+                "threonate",
+                "--dose",
+                "604mg/kg/day",
+                "--days",
+                "2",
+            ],
+            "mg_i",
+            ("time",),
+        ),
+        (
+            ["pk", "barrier", "--species", "human", "--plasma-factor", "3.5", "--hours", "6"],
+            "csf",
+            ("time",),
+        ),
+        (
+            [
+                "pk",
+                "compare",
+                "--salts",
+                "oxide,citrate",
+                "--dose-elemental",
+                "300mg/day",
+                "--days",
+                "2",
+            ],
+            "urine_cum",
+            ("salt", "time"),
+        ),
+    ]
+    for i, (args, var, dims) in enumerate(cases):
+        out = tmp_path / f"pk{i}.nc"
+        code, text, err = run(capsys, *args, "--out", str(out))
+        assert code == 0, (args, err)
+        assert load(out)[var].dims == dims
+        assert (tmp_path / f"pk{i}.png").exists()
+    code, text, _ = run(capsys, "pk", "barrier", "--out", str(tmp_path / "b.nc"), "--no-plot")
+    assert "CSF change after 6 h: +21" in text
+
+
+def test_pk_calibrate_check_and_sbml(capsys, tmp_path):
+    code, text, _ = run(capsys, "pk", "calibrate", "--check")
+    assert code == 0 and "fine_1991" in text and "weighted rms" in text
+    code, text, _ = run(capsys, "pk", "calibrate", "--species", "rat", "--check")
+    assert code == 0 and "rat serum" in text
+    out = tmp_path / "model.xml"
+    code, *_ = run(capsys, "pk", "export-sbml", "--species", "human", "--out", str(out))
+    assert code == 0 and out.read_text().startswith("<?xml")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (
+            ["pk", "--salt", "oxide", "--dose", "2g/day", "--dose-elemental", "1g", "--out", "X"],
+            ["exactly one"],
+        ),
+        (["pk", "--salt", "foo", "--out", "X"], ["--salt", "accepted: oxide"]),
+        (["pk", "--salt", "oxide", "--dose", "2parsecs", "--out", "X"], ["dose", "2g/day"]),
+        (["pk", "--salt", "oxide", "--dose", "-1g", "--out", "X"], ["dose"]),
+        (
+            ["pk", "--salt", "oxide", "--dose", "1g/day", "--schedule", "once", "--out", "X"],
+            ["once"],
+        ),
+        (["pk", "--salt", "oxide", "--dose", "1g", "--days", "0", "--out", "X"], ["--days"]),
+        (["pk", "--salt", "oxide", "--dose", "1g"], ["--out"]),
+        (["pk", "--salt", "oxide", "--dose", "1g", "--samples", "3", "--out", "X"], ["seed"]),
+        (["pk", "--species", "mouse", "--out", "X"], ["--species", "accepted: human, rat"]),
+        (["pk", "--dose", "1g", "--out", "X"], ["salt"]),
+        (["pk", "barrier", "--plasma-factor", "-1", "--out", "X"], ["--plasma-factor"]),
+        (
+            ["pk", "compare", "--salts", "oxide,nope", "--dose-elemental", "1g", "--out", "X"],
+            ["salts", "accepted: oxide"],
+        ),
+        (["pk", "compare", "--salts", "oxide", "--out", "X"], ["--dose-elemental"]),
+        (["pk", "export-sbml", "--salt", "oxide", "--out", "X"], ["exactly one"]),
+    ],
+)
+def test_pk_errors_are_one_line(capsys, tmp_path, args, fragments):
+    args = [str(tmp_path / "x.nc") if a == "X" else a for a in args]
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    for fragment in fragments:
+        assert fragment in lines[0]

@@ -59,6 +59,7 @@ class Name(click.ParamType):
 
 
 def _registries() -> dict[str, list[str]]:
+    from .body import SALTS
     from .receptors import BLOCK_MODELS, SUBUNITS
     from .synapse import BISTABLE_SETS, CALCIUM_MODELS, RULES
 
@@ -68,6 +69,7 @@ def _registries() -> dict[str, list[str]]:
         "set": BISTABLE_SETS.names(),
         "calcium": CALCIUM_MODELS.names(),
         "rule": RULES.names(),
+        "salt": SALTS.names(),
     }
 
 
@@ -409,6 +411,222 @@ def calibrate_dp_nmda(write: bool) -> None:
     click.echo(result.table())
     if write:
         click.echo(f"wrote {write_set(result)}")
+
+
+# --------------------------------------------------------------------------- pk
+def _pk_species(f):
+    return click.option(
+        "--species", type=Name(["human", "rat"]), default="human", show_default=True
+    )(f)
+
+
+def _samples_options(f):
+    f = click.option(
+        "--seed",
+        type=int,
+        default=None,
+        help="Root seed of the parameter draws (required with --samples).",
+    )(f)
+    return click.option(
+        "--samples",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="Draw N parameter sets from their priors: median and 5-95 % band.",
+    )(f)
+
+
+def _print_summary(ds) -> None:
+    last = ds.isel(time=-1)
+    for name in ("serum_total", "csf", "mg_o", "mg_i"):
+        if f"{name}_band" in last:
+            q = last[f"{name}_band"].values
+            click.echo(f"{name} at the end: {q[1]:.4f} mM (5-95 %: {q[0]:.4f}-{q[2]:.4f})")
+        elif name in last:
+            click.echo(f"{name} at the end: {float(last[name]):.4f} mM")
+
+
+@cli.group(invoke_without_command=True)
+@_pk_species
+@click.option("--salt", type=Name(_REG["salt"]), default=None, help="Salt form.")
+@click.option("--dose", default=None, help="Mass of the salt: 2g/day, 25mg/kg/day, 1080mg.")
+@click.option("--dose-elemental", default=None, help="Elemental Mg: 144mg/day, 6mmol.")
+@click.option("--schedule", type=Name(["once", "daily", "bid"]), default="daily", show_default=True)
+@click.option(
+    "--days",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Simulated days (the observation time for --schedule once).",
+)
+@click.option("--start-day", type=click.FloatRange(min=0), default=0.0, show_default=True)
+@click.option("--stop-day", type=click.FloatRange(min=0), default=None)
+@click.option("--without-meal", is_flag=True, help="Doses taken fasted.")
+@click.option("--no-diet", is_flag=True, help="No background dietary Mg.")
+@click.option(
+    "--step", type=click.FloatRange(min=0, min_open=True), default=None, help="Output spacing (h)."
+)
+@_samples_options
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False), default=None, help="Output NetCDF file (.nc)."
+)
+@click.option("--no-plot", is_flag=True, help="Do not write the PNG figure.")
+@click.pass_context
+def pk(
+    ctx,
+    species,
+    salt,
+    dose,
+    dose_elemental,
+    schedule,
+    days,
+    start_day,
+    stop_day,
+    without_meal,
+    no_diet,
+    step,
+    samples,
+    seed,
+    out,
+    no_plot,
+) -> None:
+    """Magnesium pharmacokinetics: a regimen from dose to CSF and neuron."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .body import make_regimen, pk_parameters, simulate
+    from .body.plot import plot_pk
+
+    if out is None:
+        raise click.UsageError("Missing option '--out'.")
+    _check_out(out)
+    weight = pk_parameters(species)["weight"]
+    reg = make_regimen(
+        salt,
+        dose=dose,
+        dose_elemental=dose_elemental,
+        schedule=schedule,
+        days=days,
+        weight_kg=weight,
+        start_day=start_day,
+        stop_day=stop_day,
+        with_meal=not without_meal,
+        diet=not no_diet,
+    )
+    ds = simulate(reg, species, samples=samples, seed=seed, step_h=step)
+    _print_summary(ds)
+    _finish(ds, out, no_plot, plot_pk)
+
+
+@pk.command("barrier")
+@_pk_species
+@click.option(
+    "--plasma-factor",
+    type=click.FloatRange(min=0, min_open=True),
+    default=3.5,
+    show_default=True,
+    help="Plasma Mg held at this multiple of baseline.",
+)
+@click.option(
+    "--hours", type=click.FloatRange(min=0, min_open=True), default=6.0, show_default=True
+)
+@_samples_options
+@_out_option
+def pk_barrier(species, plasma_factor, hours, samples, seed, out, no_plot) -> None:
+    """Plasma-clamp protocol: CSF Mg while plasma Mg is held high (Oppelt et al.)."""
+    from .body import barrier
+    from .body.plot import plot_barrier
+
+    _check_out(out)
+    ds = barrier(species, plasma_factor=plasma_factor, hours=hours, samples=samples, seed=seed)
+    rel = float(ds.csf.isel(time=-1).median() / ds.csf.isel(time=0).median() - 1)
+    click.echo(f"CSF change after {hours:g} h: {100 * rel:+.1f} %")
+    _finish(ds, out, no_plot, plot_barrier)
+
+
+@pk.command("compare")
+@click.option("--salts", required=True, help="Comma-separated salt forms.")
+@click.option("--dose-elemental", required=True, help="Elemental Mg, e.g. 300mg/day.")
+@click.option("--days", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True)
+@click.option("--schedule", type=Name(["once", "daily", "bid"]), default="daily", show_default=True)
+@_pk_species
+@_samples_options
+@_out_option
+def pk_compare(salts, dose_elemental, days, schedule, species, samples, seed, out, no_plot) -> None:
+    """The same elemental dose as several salts."""
+    from .body import compare
+    from .body.plot import plot_pk
+
+    _check_out(out)
+    names = [s.strip() for s in salts.split(",") if s.strip()]
+    ds = compare(
+        names,
+        dose_elemental=dose_elemental,
+        days=days,
+        schedule=schedule,
+        species=species,
+        samples=samples,
+        seed=seed,
+    )
+    for name in names:
+        absorbed = ds.sel(salt=name).absorbed_cum.isel(time=-1)
+        value = float(absorbed.median()) if samples else float(absorbed)
+        click.echo(f"{name}: absorbed {value:.3f} mmol by day {days:g}")
+    _finish(ds, out, no_plot, plot_pk)
+
+
+@pk.command("calibrate")
+@_pk_species
+@click.option("--write", is_flag=True, help="Overwrite the shipped fitted values.")
+@click.option(
+    "--check", is_flag=True, help="Print the residual table of the shipped values without fitting."
+)
+def pk_calibrate(species, write, check) -> None:
+    """Fit the PK parameters to published data and print the residual table."""
+    from .body import calibrate as cal
+
+    if species == "human":
+        result = cal.evaluate() if check else cal.calibrate()
+        if write and not check:
+            click.echo(f"wrote {cal.write(result)}")
+    else:
+        result = cal.evaluate_rat() if check else cal.calibrate_rat()
+        if write and not check:
+            click.echo(f"wrote {cal.write_rat(result)}")
+    click.echo(result.table())
+
+
+@pk.command("export-sbml")
+@_pk_species
+@click.option("--salt", type=Name(_REG["salt"]), default=None)
+@click.option("--dose", default=None)
+@click.option("--dose-elemental", default=None)
+@click.option("--schedule", type=Name(["once", "daily", "bid"]), default="daily", show_default=True)
+@click.option(
+    "--days",
+    type=click.FloatRange(min=0, min_open=True),
+    default=7.0,
+    show_default=True,
+    help="Days of dose and meal events written.",
+)
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False), help="Output SBML file (.xml)."
+)
+def pk_export_sbml(species, salt, dose, dose_elemental, schedule, days, out) -> None:
+    """Write the model (baseline state, parameters, a regimen's events) as SBML."""
+    from .body import make_regimen, pk_parameters
+    from .body.sbml import export_sbml
+
+    _check_out(out)
+    weight = pk_parameters(species)["weight"]
+    reg = make_regimen(
+        salt,
+        dose=dose,
+        dose_elemental=dose_elemental,
+        schedule=schedule,
+        days=days,
+        weight_kg=weight,
+    )
+    click.echo(f"wrote {export_sbml(reg, out, species)}")
 
 
 @cli.command()

@@ -82,9 +82,9 @@ def run_states(
     return integrate(y0, regimen, r, p, t_out), p
 
 
-def _time_grid(regimen: Regimen, step_h: float | None) -> np.ndarray:
+def _time_grid(regimen: Regimen, step_h: float | None, samples: int = 0) -> np.ndarray:
     if step_h is None:
-        step_h = 0.25 if regimen.hours <= 72 else 1.0
+        step_h = 0.25 if regimen.hours <= 72 else (6.0 if samples else 1.0)
     if not step_h > 0:
         raise MagsynapseError(f"step: must be > 0 h (got {step_h})")
     n = int(np.floor(regimen.hours / step_h + 1e-9))
@@ -114,7 +114,8 @@ def simulate(
     seed : int, optional
         Root seed of the draws; sample k always uses the stream (seed, k).
     step_h : float, optional
-        Output spacing in hours (default 0.25 h up to 3 days, else 1 h).
+        Output spacing in hours (default 0.25 h up to 3 days, else 1 h, or 6 h when
+        sampling).
     params : ParameterSet, optional
         Use these parameters instead of the species' set.
 
@@ -135,7 +136,7 @@ def simulate(
     if samples and seed is None:
         raise MagsynapseError("seed: drawing samples needs a seed (an integer)")
     ps = params if params is not None else pk_parameters(species)
-    t_out = _time_grid(regimen, step_h)
+    t_out = _time_grid(regimen, step_h, samples)
     states, p = run_states(regimen, ps, t_out, samples, seed)
     obs = observables(states, p)
     if samples:

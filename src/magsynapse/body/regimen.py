@@ -162,6 +162,8 @@ def make_regimen(
     >>> round(r.mmol_per_administration, 3), len(r.dose_times())
     (6.791, 84)
     """
+    if schedule not in SCHEDULES:
+        raise MagsynapseError(f"schedule: unknown {schedule!r}; accepted: {', '.join(SCHEDULES)}")
     if salt is None:
         if dose or dose_elemental:
             raise MagsynapseError("salt: a dose needs a salt form")
