@@ -25,9 +25,8 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from ..provenance import Param, ParameterSet
-from . import kernels as K
-from .params import BISTABLE_SETS, NMDA_VOLTAGE, OMEGA_ETA
-from .protocols import _events, _omega_vector, _stepped_params, stdp, stdp_protocol
+from .params import BISTABLE_SETS
+from .protocols import _prepare, stdp, stdp_protocol
 from .rules import gb_change, gb_transition_probabilities
 
 #: Δt grid of the fit (ms).
@@ -83,28 +82,19 @@ def occupancy(
     default STDP protocol (60 pairs at 1 Hz) at [Mg]o = ``mg``.
     """
     protocol = stdp_protocol(dt)
-    sets = [BISTABLE_SETS["DP"]]
-    mg_arr = np.array([mg])
-    ptr, ev_t, _, ev_k = _events(
-        protocol, "nmda_voltage", sets, mg_arr, "jahr_stevens_1990", NMDA_VOLTAGE
-    )
-    params = _stepped_params(
-        "nmda_voltage", sets, mg_arr, protocol, "jahr_stevens_1990", NMDA_VOLTAGE, thresholds=False
-    )
-    window = 5.0 * NMDA_VOLTAGE["bpap_tau_s"]
-    out = K.stepped_calcium(
-        params,
-        ptr,
-        ev_t,
-        ev_k,
-        _omega_vector(OMEGA_ETA),
+    prep = _prepare(
+        protocol,
+        "omega_eta",
+        "DP",
+        "nmda_voltage",
+        mg,
+        "jahr_stevens_1990",
         step,
         coarse_step,
-        window,
-        1,
-        np.ascontiguousarray(edges),
+        None,
+        edges=edges,
     )
-    return out[8], float(protocol.duration[0])
+    return prep.data["occupancy"], float(protocol.duration[0])
 
 
 def _model(

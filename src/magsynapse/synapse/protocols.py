@@ -417,8 +417,19 @@ class _Prepared:
 
 
 def _prepare(
-    protocol, rule, parameter_set, calcium, mg, block_model, step, coarse_step, calcium_overrides
+    protocol,
+    rule,
+    parameter_set,
+    calcium,
+    mg,
+    block_model,
+    step,
+    coarse_step,
+    calcium_overrides,
+    edges: np.ndarray | None = None,
 ) -> _Prepared:
+    """Calcium of every condition; with ``edges`` (stepped calcium only) also the time
+    calcium spends above each level (``data["occupancy"]``, ms)."""
     sets, single = _resolve_sets(parameter_set)
     mg_arr = _values("mg", mg, unit="mM", nonnegative=True)
     RULES[rule]
@@ -488,13 +499,15 @@ def _prepare(
                 coarse_step,
                 window,
                 max_seg,
-                np.empty(0),
+                np.empty(0) if edges is None else np.ascontiguousarray(edges, dtype=float),
             )
             if rule != "bistable" or np.all(out[7] >= 0):
                 break
             max_seg *= 4  # pragma: no cover - the first buffer is generous
-        w_final, peak, influx, above_d, above_p, seg_end, seg_lvl, n_seg, _ = out
+        w_final, peak, influx, above_d, above_p, seg_end, seg_lvl, n_seg, occ = out
         data["ca_peak"] = peak
+        if edges is not None:
+            data["occupancy"] = occ
         if calcium == "nmda_voltage":
             data["ca_influx"] = influx
         if rule == "bistable":
