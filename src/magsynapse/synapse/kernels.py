@@ -133,48 +133,120 @@ def cubic_flow(rho, t, tau, rho_star):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True)
+def level_step(
+    rho, length, lvl, gamma_d, gamma_p, sigma, tau, rho_star, h_max, state, spare, noisy
+):  # pragma: no cover - compiled
+    """Advance ρ by ``length`` ms at a constant threshold level ``lvl`` (bit 0: c > θ_d,
+    bit 1: c > θ_p). ``spare`` (2,) caches the second normal of a Box–Muller pair."""
+    if length <= 0.0:
+        return rho
+    if lvl == 0:
+        return cubic_flow(rho, length, tau, rho_star)
+    th_d = 1.0 if (lvl & 1) else 0.0
+    th_p = 1.0 if (lvl & 2) else 0.0
+    a = gamma_p * th_p + gamma_d * th_d
+    var_rate = sigma * sigma * (th_p + th_d) / tau
+    n_sub = math.ceil(length / h_max)
+    h = length / n_sub
+    if a > 0.0:
+        rate = a / tau
+        m = gamma_p * th_p / a
+        decay = math.exp(-rate * h)
+        sd = math.sqrt(var_rate * (1.0 - decay * decay) / (2.0 * rate))
+    else:
+        m = 0.0
+        decay = 1.0
+        sd = math.sqrt(var_rate * h)
+    for _ in range(n_sub):
+        rho = cubic_flow(rho, 0.5 * h, tau, rho_star)
+        z = 0.0
+        if noisy:
+            if spare[0] > 0.0:
+                z = spare[1]
+                spare[0] = 0.0
+            else:
+                z, spare[1] = _normal_pair(state)
+                spare[0] = 1.0
+        rho = m + (rho - m) * decay + sd * z
+        rho = cubic_flow(rho, 0.5 * h, tau, rho_star)
+    return rho
+
+
+@nb.njit(cache=True)
 def _bistable_path(
     rho, seg_end, seg_level, n_seg, gamma_d, gamma_p, sigma, tau, rho_star, h_max, state, noisy
 ):  # pragma: no cover - compiled
     t = 0.0
-    have_spare = False
-    spare = 0.0
+    spare = np.zeros(2)
     for k in range(n_seg):
         length = seg_end[k] - t
         t = seg_end[k]
-        if length <= 0.0:
-            continue
-        lvl = seg_level[k]
+        rho = level_step(
+            rho,
+            length,
+            seg_level[k],
+            gamma_d,
+            gamma_p,
+            sigma,
+            tau,
+            rho_star,
+            h_max,
+            state,
+            spare,
+            noisy,
+        )
+    return rho
+
+
+@nb.njit(cache=True)
+def advance_decaying(
+    rho,
+    c0,
+    length,
+    tau_ca,
+    theta_d,
+    theta_p,
+    gamma_d,
+    gamma_p,
+    sigma,
+    tau,
+    rho_star,
+    h_max,
+    state,
+    spare,
+    noisy,
+):  # pragma: no cover - compiled
+    """Advance ρ by ``length`` ms while calcium decays from ``c0`` with ``tau_ca``
+    (no events): the threshold crossings are computed in closed form."""
+    t = 0.0
+    c = c0
+    hi = max(theta_d, theta_p)
+    lo = min(theta_d, theta_p)
+    while t < length:
+        lvl = _level(c, theta_d, theta_p)
         if lvl == 0:
-            rho = cubic_flow(rho, length, tau, rho_star)
-            continue
-        th_d = 1.0 if (lvl & 1) else 0.0
-        th_p = 1.0 if (lvl & 2) else 0.0
-        a = gamma_p * th_p + gamma_d * th_d
-        var_rate = sigma * sigma * (th_p + th_d) / tau
-        n_sub = math.ceil(length / h_max)
-        h = length / n_sub
-        if a > 0.0:
-            rate = a / tau
-            m = gamma_p * th_p / a
-            decay = math.exp(-rate * h)
-            sd = math.sqrt(var_rate * (1.0 - decay * decay) / (2.0 * rate))
-        else:
-            m = 0.0
-            decay = 1.0
-            sd = math.sqrt(var_rate * h)
-        for _ in range(n_sub):
-            rho = cubic_flow(rho, 0.5 * h, tau, rho_star)
-            z = 0.0
-            if noisy:
-                if have_spare:
-                    z = spare
-                    have_spare = False
-                else:
-                    z, spare = _normal_pair(state)
-                    have_spare = True
-            rho = m + (rho - m) * decay + sd * z
-            rho = cubic_flow(rho, 0.5 * h, tau, rho_star)
+            return level_step(
+                rho,
+                length - t,
+                0,
+                gamma_d,
+                gamma_p,
+                sigma,
+                tau,
+                rho_star,
+                h_max,
+                state,
+                spare,
+                noisy,
+            )
+        th = hi if c > hi else lo
+        t_cross = t + tau_ca * math.log(c / th)
+        end = t_cross if t_cross < length else length
+        rho = level_step(
+            rho, end - t, lvl, gamma_d, gamma_p, sigma, tau, rho_star, h_max, state, spare, noisy
+        )
+        c = th if end == t_cross else c * math.exp(-(end - t) / tau_ca)
+        t = end
     return rho
 
 

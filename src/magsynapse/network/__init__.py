@@ -1,0 +1,8 @@
+"""Networks: a fast spiking engine with Mg²⁺-gated NMDA and calcium-based plasticity
+(MODEL.md §6).
+"""
+
+from .config import NetworkConfig, load_config
+from .simulate import Record, simulate_network
+
+__all__ = ["NetworkConfig", "Record", "load_config", "simulate_network"]

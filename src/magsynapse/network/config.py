@@ -1,0 +1,271 @@
+"""Networks as data: a TOML file validated into typed, frozen objects.
+
+A network file has the sections ``[network]``, ``[neuron]``, ``[channels]``,
+``[connectivity]``, ``[drive]``, ``[plasticity]`` and ``[recording]``; every key, its
+type, unit and default are listed in :data:`SCHEMA`, and MgNet (MODEL.md §6) ships as the
+built-in ``mgnet``. A bad file fails with one line naming the key.
+
+Examples
+--------
+>>> cfg = load_config("mgnet")
+>>> cfg.network.N, cfg.neuron.model, cfg.plasticity.set
+(1000, 'lif', 'DP')
+>>> cfg.replace(network={"N": 200}).n_exc
+160
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import MagsynapseError
+
+# key: (type, default, check, description); check ∈ {"pos", "nonneg", "frac", None, tuple}
+SCHEMA: dict[str, dict[str, tuple]] = {
+    "network": {
+        "name": (str, "network", None, "name"),
+        "N": (int, 1000, "pos", "number of neurons"),
+        "exc_fraction": (float, 0.8, "frac", "excitatory fraction (N_E = round(f N))"),
+        "dt": (float, 0.1, "pos", "time step, ms"),
+    },
+    "neuron": {
+        "model": (str, "lif", ("lif", "adex"), "neuron model"),
+        "C": (float, 200.0, "pos", "capacitance, pF"),
+        "g_L": (float, 10.0, "pos", "leak conductance, nS"),
+        "E_L": (float, -70.0, None, "leak reversal, mV"),
+        "V_th": (float, -50.0, None, "spike threshold, mV (AdEx: detection threshold)"),
+        "V_reset": (float, -60.0, None, "reset potential, mV"),
+        "t_ref": (float, 2.0, "nonneg", "refractory period, ms"),
+        "delta_T": (float, 2.0, "pos", "AdEx slope factor, mV"),
+        "V_T": (float, -52.0, None, "AdEx exponential threshold, mV"),
+        "a": (float, 2.0, "nonneg", "AdEx subthreshold adaptation, nS"),
+        "b": (float, 40.0, "nonneg", "AdEx spike-triggered adaptation, pA"),
+        "tau_w": (float, 150.0, "pos", "AdEx adaptation time constant, ms"),
+    },
+    "channels": {
+        "E_exc": (float, 0.0, None, "excitatory reversal, mV"),
+        "E_inh": (float, -80.0, None, "inhibitory reversal, mV"),
+        "tau_ampa": (float, 2.0, "pos", "AMPA decay, ms"),
+        "tau_gaba": (float, 10.0, "pos", "GABA_A decay, ms"),
+        "tau_nmda_rise": (float, 2.0, "pos", "NMDA rise, ms"),
+        "tau_nmda_decay": (float, 100.0, "pos", "NMDA decay, ms"),
+        "block": (str, "jahr_stevens_1990", "block", "Mg2+ block model"),
+        "mg": (float, 1.0, "nonneg", "[Mg]o, mM"),
+    },
+    "connectivity": {
+        "p": (float, 0.1, "frac", "connection probability of every pair"),
+        "w_ee_ampa": (float, 0.5, "nonneg", "E->E AMPA weight, nS"),
+        "w_ee_nmda": (float, 0.5, "nonneg", "E->E NMDA weight (times rho), nS"),
+        "w_ei_ampa": (float, 0.5, "nonneg", "E->I AMPA weight, nS"),
+        "w_ei_nmda": (float, 0.5, "nonneg", "E->I NMDA weight, nS"),
+        "w_ie_gaba": (float, 4.0, "nonneg", "I->E GABA weight, nS"),
+        "w_ii_gaba": (float, 4.0, "nonneg", "I->I GABA weight, nS"),
+    },
+    "drive": {
+        "sources": (int, 100, "nonneg", "independent Poisson sources per neuron"),
+        "rate": (float, 60.0, "nonneg", "rate of each source, Hz"),
+        "weight": (float, 0.5, "nonneg", "AMPA weight of each source, nS"),
+        "g_tonic": (float, 0.0, "nonneg", "constant excitatory conductance (reversal E_exc), nS"),
+    },
+    "plasticity": {
+        "enabled": (bool, True, None, "plastic E->E synapses"),
+        "rule": (str, "bistable", ("bistable",), "plasticity rule"),
+        "set": (str, "DP", "set", "bistable parameter set (calcium and rule)"),
+        "tau": (float, 15.0, "pos", "efficacy time constant, s (overrides the set's)"),
+        "sigma": (float, 0.0, "nonneg", "noise amplitude (overrides the set's)"),
+        "rho0": (float, 0.5, "frac", "initial efficacy"),
+        "voltage_gated_pre": (bool, True, None, "c += C_pre B(V_post) on a pre spike"),
+    },
+    "recording": {
+        "rate_bin": (float, 10.0, "pos", "population-rate bin, ms"),
+        "spikes": (bool, True, None, "record every spike"),
+        "rho_histogram_bins": (int, 20, "pos", "bins of the final efficacy histogram"),
+    },
+}
+
+
+def _section_class(name: str):
+    cls = type(
+        name.title().replace("_", "") + "Section",
+        (),
+        {
+            "__annotations__": {k: v[0] for k, v in SCHEMA[name].items()},
+            **{k: v[1] for k, v in SCHEMA[name].items()},
+            "__doc__": f"The [{name}] section: "
+            + "; ".join(f"{k} ({v[3]})" for k, v in SCHEMA[name].items()),
+        },
+    )
+    return dataclass(frozen=True)(cls)
+
+
+NetworkSection = _section_class("network")
+NeuronSection = _section_class("neuron")
+ChannelsSection = _section_class("channels")
+ConnectivitySection = _section_class("connectivity")
+DriveSection = _section_class("drive")
+PlasticitySection = _section_class("plasticity")
+RecordingSection = _section_class("recording")
+_CLASSES = {
+    "network": NetworkSection,
+    "neuron": NeuronSection,
+    "channels": ChannelsSection,
+    "connectivity": ConnectivitySection,
+    "drive": DriveSection,
+    "plasticity": PlasticitySection,
+    "recording": RecordingSection,
+}
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """A validated network: one typed object per section."""
+
+    network: Any
+    neuron: Any
+    channels: Any
+    connectivity: Any
+    drive: Any
+    plasticity: Any
+    recording: Any
+
+    @property
+    def n_exc(self) -> int:
+        return round(self.network.exc_fraction * self.network.N)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        return {
+            s: {f.name: getattr(getattr(self, s), f.name) for f in fields(getattr(self, s))}
+            for s in _CLASSES
+        }
+
+    def replace(self, **sections: dict[str, Any]) -> NetworkConfig:
+        """A copy with some keys replaced, validated like a file.
+
+        ``cfg.replace(network={"N": 4000}, channels={"mg": 0.1})``
+        """
+        data = self.to_dict()
+        for section, values in sections.items():
+            if section not in data:
+                raise MagsynapseError(
+                    f"network config: unknown section [{section}]; accepted: {', '.join(_CLASSES)}"
+                )
+            data[section] = {**data[section], **values}
+        return from_dict(data)
+
+
+def _check(section: str, key: str, value: Any) -> Any:
+    typ, _, rule, desc = SCHEMA[section][key]
+    where = f"[{section}].{key}"
+    if typ is bool:
+        if not isinstance(value, bool):
+            raise MagsynapseError(f"network config: {where} must be true or false ({desc})")
+        return value
+    if typ is str:
+        if not isinstance(value, str):
+            raise MagsynapseError(f"network config: {where} must be a string ({desc})")
+        if isinstance(rule, tuple) and value not in rule:
+            raise MagsynapseError(
+                f"network config: {where} = {value!r}; accepted: {', '.join(rule)}"
+            )
+        if rule == "block":
+            from ..receptors import BLOCK_MODELS
+
+            if value not in BLOCK_MODELS:
+                raise MagsynapseError(
+                    f"network config: {where} = {value!r}; accepted: "
+                    f"{', '.join(BLOCK_MODELS.names())}"
+                )
+        if rule == "set":
+            from ..synapse.params import BISTABLE_SETS
+
+            if value not in BISTABLE_SETS or "c_pre" not in BISTABLE_SETS[value].params:
+                names = [n for n in BISTABLE_SETS.names() if "c_pre" in BISTABLE_SETS[n].params]
+                raise MagsynapseError(
+                    f"network config: {where} = {value!r}; accepted: {', '.join(names)}"
+                )
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise MagsynapseError(f"network config: {where} must be a number ({desc}), got {value!r}")
+    if typ is int and int(value) != value:
+        raise MagsynapseError(f"network config: {where} must be a whole number ({desc})")
+    value = typ(value)
+    if not math.isfinite(value):
+        raise MagsynapseError(f"network config: {where} must be finite")
+    if rule == "pos" and not value > 0:
+        raise MagsynapseError(f"network config: {where} must be > 0 ({desc}), got {value}")
+    if rule == "nonneg" and value < 0:
+        raise MagsynapseError(f"network config: {where} must be >= 0 ({desc}), got {value}")
+    if rule == "frac" and not 0 <= value <= 1:
+        raise MagsynapseError(f"network config: {where} must be in [0, 1] ({desc}), got {value}")
+    return value
+
+
+def from_dict(data: dict[str, Any]) -> NetworkConfig:
+    """Validate a nested dict (as parsed from TOML) into a :class:`NetworkConfig`."""
+    if not isinstance(data, dict):
+        raise MagsynapseError("network config: the file must hold TOML tables")
+    for section in data:
+        if section not in _CLASSES:
+            raise MagsynapseError(
+                f"network config: unknown section [{section}]; accepted: {', '.join(_CLASSES)}"
+            )
+    built = {}
+    for section, cls in _CLASSES.items():
+        values = data.get(section, {})
+        if not isinstance(values, dict):
+            raise MagsynapseError(f"network config: [{section}] must be a table")
+        for key in values:
+            if key not in SCHEMA[section]:
+                raise MagsynapseError(
+                    f"network config: unknown key [{section}].{key}; accepted: "
+                    f"{', '.join(SCHEMA[section])}"
+                )
+        built[section] = cls(**{k: _check(section, k, v) for k, v in values.items()})
+    cfg = NetworkConfig(**built)
+    n_e = cfg.n_exc
+    if n_e < 1 or cfg.network.N - n_e < 1:
+        raise MagsynapseError(
+            "network config: [network].N and exc_fraction must give at "
+            "least one excitatory and one inhibitory neuron"
+        )
+    if cfg.neuron.V_reset >= cfg.neuron.V_th:
+        raise MagsynapseError("network config: [neuron].V_reset must be below V_th")
+    if cfg.channels.tau_nmda_rise >= cfg.channels.tau_nmda_decay:
+        raise MagsynapseError(
+            "network config: [channels].tau_nmda_rise must be shorter than tau_nmda_decay"
+        )
+    return cfg
+
+
+BUILTIN = ("mgnet",)
+
+
+def load_config(model: str | Path) -> NetworkConfig:
+    """Load a built-in network (``"mgnet"``) or a TOML file.
+
+    Parameters
+    ----------
+    model : str or pathlib.Path
+        ``"mgnet"`` or a path to a ``.toml`` file.
+    """
+    name = str(model)
+    if name in BUILTIN:
+        text = resources.files("magsynapse.network").joinpath(f"data/{name}.toml").read_text()
+    else:
+        path = Path(name)
+        if not path.is_file():
+            raise MagsynapseError(
+                f"model: {name!r} is neither a built-in network "
+                f"({', '.join(BUILTIN)}) nor a TOML file"
+            )
+        text = path.read_text()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MagsynapseError(f"network config: {name}: {exc}") from None
+    return from_dict(data)

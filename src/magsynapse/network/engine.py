@@ -1,0 +1,343 @@
+"""The network engine's compiled loop (numba) and the connectivity it runs on.
+
+Numerics (docs/network.md):
+
+* Neurons: conductance-based LIF or AdEx, forward Euler for V at ``dt`` (as Brian2's
+  reference) with the NMDA block evaluated at the current V; refractory neurons are held
+  at V_reset.
+* Conductances are summed per neuron and decay exactly (a constant factor per step); the
+  NMDA dual exponential is the difference of a decay and a rise accumulator, both jumped by
+  the weight, g = τ_d/(τ_d − τ_r)·(a − b) — exact.
+* Poisson drive: the number of input spikes a neuron gets in a step is drawn from a
+  Poisson law (inversion) — the sum of its independent sources.
+* Plastic E→E synapses are event-driven: a synapse's calcium and efficacy are touched only
+  when its pre- or postsynaptic neuron spikes. Between events calcium decays exponentially,
+  so the threshold crossings are computed in closed form and ρ is advanced exactly by the
+  segment integrator of the synapse layer (closed-form cubic below threshold, exact OU
+  with Strang splitting above). No per-synapse work is done on quiet steps.
+* Random numbers: one xoshiro256** stream per replica, keyed by the root seed, so a replica
+  is identical alone, in a batch or on another worker.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from ..synapse.kernels import _next_u64, _seed_state, advance_decaying
+
+# per-replica scalar parameters (columns of the parameter vector)
+(
+    Q_DT,
+    Q_C,
+    Q_GL,
+    Q_EL,
+    Q_VTH,
+    Q_VRESET,
+    Q_NREF,
+    Q_EE,
+    Q_EI,
+    Q_DA,
+    Q_DG,
+    Q_DND,
+    Q_DNR,
+    Q_NMDA_SCALE,
+    Q_BK,
+    Q_BA,
+    Q_LAM,
+    Q_WDRIVE,
+    Q_W_EE_A,
+    Q_W_EE_N,
+    Q_W_EI_A,
+    Q_W_EI_N,
+    Q_W_IE_G,
+    Q_W_II_G,
+    Q_PLASTIC,
+    Q_CPRE,
+    Q_CPOST,
+    Q_TAUCA,
+    Q_THD,
+    Q_THP,
+    Q_GD,
+    Q_GP,
+    Q_SIGMA,
+    Q_TAU,
+    Q_RSTAR,
+    Q_VGATE,
+    Q_ADEX,
+    Q_DELTA_T,
+    Q_VT,
+    Q_A,
+    Q_B,
+    Q_TAUW,
+    Q_NE,
+    Q_GTONIC,
+) = range(44)
+N_Q = 44
+H_MAX = 5.0
+
+
+@nb.njit(cache=True, inline="always")
+def _uniform(state):  # pragma: no cover - compiled
+    return (float(_next_u64(state) >> np.uint64(11)) + 0.5) * (1.0 / 9007199254740992.0)
+
+
+@nb.njit(cache=True, inline="always")
+def _poisson(lam, expm, state):  # pragma: no cover - compiled
+    u = _uniform(state)
+    k = 0
+    p = expm
+    cum = p
+    while u > cum and k < 1000:
+        k += 1
+        p *= lam / k
+        cum += p
+    return k
+
+
+@nb.njit(cache=True, inline="always")
+def _touch(st, t, q, state, spare):  # pragma: no cover - compiled
+    """Bring a plastic synapse's state row [c, c_t, rho, rho_t] to time t."""
+    length = t - st[3]
+    if length > 0.0:
+        c_now = st[0] * math.exp(-(st[3] - st[1]) / q[Q_TAUCA])
+        st[2] = advance_decaying(
+            st[2],
+            c_now,
+            length,
+            q[Q_TAUCA],
+            q[Q_THD],
+            q[Q_THP],
+            q[Q_GD],
+            q[Q_GP],
+            q[Q_SIGMA],
+            q[Q_TAU],
+            q[Q_RSTAR],
+            H_MAX,
+            state,
+            spare,
+            q[Q_SIGMA] > 0.0,
+        )
+        st[3] = t
+    st[0] = st[0] * math.exp(-(t - st[1]) / q[Q_TAUCA])
+    st[1] = t
+
+
+@nb.njit(cache=True, nogil=True)
+def run_replica(
+    q,
+    mg_t,
+    v0,
+    out_ptr,
+    out_post,
+    out_kind,
+    out_syn,
+    in_ptr,
+    rho0,
+    n_steps,
+    key,
+    bin_steps,
+    record_spikes,
+    max_spikes,
+    rho_steps,
+):  # pragma: no cover
+    """Simulate one replica for ``n_steps``.
+
+    Plastic synapses are numbered by postsynaptic neuron, so the synapses onto neuron j are
+    the rows ``in_ptr[j]:in_ptr[j + 1]`` of the synapse state.
+
+    Returns (spike_t, spike_i, counts (n_bins, 2), rho_final, rho_samples, v_final,
+    overflow).
+    """
+    n = v0.shape[0]
+    n_exc = int(q[Q_NE])
+    dt = q[Q_DT]
+    v = v0.copy()
+    w_ad = np.zeros(n)
+    ga = np.zeros(n)
+    gg = np.zeros(n)
+    na = np.zeros(n)
+    nb_ = np.zeros(n)
+    ref = np.zeros(n, dtype=np.int64)
+    n_syn = rho0.shape[0]
+    syn = np.zeros((n_syn, 4))
+    syn[:, 2] = rho0
+    state = np.empty(4, dtype=np.uint64)
+    _seed_state(key, 0, state)
+    spare = np.zeros(2)
+    lam = q[Q_LAM]
+    expm = math.exp(-lam)
+    n_bins = (n_steps + bin_steps - 1) // bin_steps
+    counts = np.zeros((n_bins, 2))
+    spike_t = np.empty(max_spikes if record_spikes else 0)
+    spike_i = np.empty(max_spikes if record_spikes else 0, dtype=np.int32)
+    n_spikes = 0
+    overflow = False
+    spiked = np.empty(n, dtype=np.int64)
+    rho_samples = np.zeros(rho_steps.shape[0])
+    r_next = 0
+    plastic = q[Q_PLASTIC] > 0.0
+    adex = q[Q_ADEX] > 0.0
+    gl, el, ee, ei, c_m = q[Q_GL], q[Q_EL], q[Q_EE], q[Q_EI], q[Q_C]
+    vth, vreset, nref = q[Q_VTH], q[Q_VRESET], int(q[Q_NREF])
+    da, dg, dnd, dnr, scale = q[Q_DA], q[Q_DG], q[Q_DND], q[Q_DNR], q[Q_NMDA_SCALE]
+    wdrive = q[Q_WDRIVE]
+    g_tonic = q[Q_GTONIC]
+    for step in range(n_steps):
+        t_sp = (step + 1) * dt
+        mg = mg_t[step] if mg_t.shape[0] > 1 else mg_t[0]
+        mg_k = mg / q[Q_BK]
+        n_sp = 0
+        row = step // bin_steps
+        for i in range(n):
+            # external Poisson drive onto AMPA
+            if lam > 0.0:
+                k = _poisson(lam, expm, state)
+                if k > 0:
+                    ga[i] += wdrive * k
+            # membrane (forward Euler); refractory neurons are held at reset
+            if ref[i] > 0:
+                ref[i] -= 1
+                v[i] = vreset
+            else:
+                vi = v[i]
+                g_n = scale * (na[i] - nb_[i])
+                block = 1.0 / (1.0 + mg_k * math.exp(-q[Q_BA] * vi))
+                cur = (
+                    -gl * (vi - el)
+                    - (ga[i] + g_tonic) * (vi - ee)
+                    - g_n * block * (vi - ee)
+                    - gg[i] * (vi - ei)
+                )
+                if adex:
+                    arg = (vi - q[Q_VT]) / q[Q_DELTA_T]
+                    cur += gl * q[Q_DELTA_T] * math.exp(min(arg, 20.0)) - w_ad[i]
+                    w_ad[i] += dt * (q[Q_A] * (vi - el) - w_ad[i]) / q[Q_TAUW]
+                v[i] = vi + dt * cur / c_m
+            # exact conductance decay
+            ga[i] *= da
+            gg[i] *= dg
+            na[i] *= dnd
+            nb_[i] *= dnr
+            # threshold and reset
+            if v[i] > vth:
+                v[i] = vreset
+                ref[i] = nref
+                if adex:
+                    w_ad[i] += q[Q_B]
+                spiked[n_sp] = i
+                n_sp += 1
+                counts[row, 0 if i < n_exc else 1] += 1.0
+                if record_spikes:
+                    if n_spikes < max_spikes:
+                        spike_t[n_spikes] = t_sp
+                        spike_i[n_spikes] = i
+                        n_spikes += 1
+                    else:
+                        overflow = True
+        # synaptic transmission (no delay) and plasticity
+        for k in range(n_sp):
+            j = spiked[k]
+            for e in range(out_ptr[j], out_ptr[j + 1]):
+                post = out_post[e]
+                kind = out_kind[e]
+                if kind == 0:
+                    ga[post] += q[Q_W_EE_A]
+                    st = syn[out_syn[e]]
+                    if plastic:
+                        _touch(st, t_sp, q, state, spare)
+                        if q[Q_VGATE] > 0.0:
+                            st[0] += q[Q_CPRE] / (1.0 + mg_k * math.exp(-q[Q_BA] * v[post]))
+                        else:
+                            st[0] += q[Q_CPRE]
+                    w = q[Q_W_EE_N] * st[2]
+                    na[post] += w
+                    nb_[post] += w
+                elif kind == 1:
+                    ga[post] += q[Q_W_EI_A]
+                    na[post] += q[Q_W_EI_N]
+                    nb_[post] += q[Q_W_EI_N]
+                elif kind == 2:
+                    gg[post] += q[Q_W_IE_G]
+                else:
+                    gg[post] += q[Q_W_II_G]
+            if plastic and j < n_exc:
+                for s in range(in_ptr[j], in_ptr[j + 1]):
+                    st = syn[s]
+                    _touch(st, t_sp, q, state, spare)
+                    st[0] += q[Q_CPOST]
+        # online reduction: mean efficacy at requested steps
+        while r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1:
+            if plastic:
+                for s in range(n_syn):
+                    _touch(syn[s], t_sp, q, state, spare)
+            rho_samples[r_next] = syn[:, 2].mean() if n_syn > 0 else np.nan
+            r_next += 1
+    if plastic:
+        t_end = n_steps * dt
+        for s in range(n_syn):
+            _touch(syn[s], t_end, q, state, spare)
+    return (
+        spike_t[:n_spikes],
+        spike_i[:n_spikes],
+        counts,
+        syn[:, 2].copy(),
+        rho_samples,
+        v,
+        overflow,
+    )
+
+
+def build_connectivity(n: int, n_exc: int, p: float, rng: np.random.Generator) -> dict:
+    """Random connectivity, each ordered pair independently with probability p, no
+    autapses. Returns CSR arrays by presynaptic neuron; plastic E→E synapses are numbered
+    by postsynaptic neuron (``in_ptr`` gives each neuron's range).
+
+    Kinds: 0 E→E (plastic index in ``out_syn``), 1 E→I, 2 I→E, 3 I→I.
+    """
+    posts = []
+    counts = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        k = rng.binomial(n - 1, p)
+        targets = rng.choice(n - 1, size=k, replace=False)
+        targets = np.sort(targets + (targets >= i))
+        posts.append(targets)
+        counts[i] = k
+    out_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    out_post = (np.concatenate(posts) if posts else np.empty(0)).astype(np.int32)
+    pre = np.repeat(np.arange(n), counts)
+    exc_pre = pre < n_exc
+    exc_post = out_post < n_exc
+    kind = np.where(exc_pre, np.where(exc_post, 0, 1), np.where(exc_post, 2, 3)).astype(np.int8)
+    ee = np.flatnonzero(kind == 0)
+    # plastic synapses are numbered by (post, pre): the ones onto a neuron are contiguous
+    order = np.lexsort((pre[ee], out_post[ee]))
+    out_syn = np.full(len(out_post), -1, dtype=np.int64)
+    out_syn[ee[order]] = np.arange(len(ee))
+    ee_post = out_post[ee][order]
+    in_counts = np.bincount(ee_post, minlength=n)
+    in_ptr = np.concatenate([[0], np.cumsum(in_counts)]).astype(np.int64)
+    return {
+        "out_ptr": out_ptr,
+        "out_post": out_post,
+        "out_kind": kind,
+        "out_syn": out_syn,
+        "in_ptr": in_ptr,
+        "ee_pre": pre[ee][order].astype(np.int32),
+        "ee_post": ee_post,
+    }
+
+
+@nb.njit(cache=True)
+def poisson_counts(key, n_steps, n, lam):  # pragma: no cover - compiled
+    """The drive's input counts (n_steps, n), drawn in the engine's order — for tests."""
+    state = np.empty(4, dtype=np.uint64)
+    _seed_state(key, 0, state)
+    expm = math.exp(-lam)
+    out = np.zeros((n_steps, n), dtype=np.int64)
+    for step in range(n_steps):
+        for i in range(n):
+            out[step, i] = _poisson(lam, expm, state)
+    return out

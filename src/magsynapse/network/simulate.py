@@ -1,0 +1,327 @@
+"""Run networks: batched replicas over [Mg]o and seeds, with a recording spec.
+
+>>> from magsynapse.network import load_config, simulate_network
+>>> ds = simulate_network(load_config("mgnet").replace(network={"N": 200}), T=0.2, seed=1)
+>>> sorted(v for v in ("rate_E", "rate_I", "rho_mean") if v in ds)
+['rate_E', 'rate_I', 'rho_mean']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numba
+import numpy as np
+import xarray as xr
+
+from ..errors import MagsynapseError
+from ..receptors import get_block_model
+from ..results import annotate
+from ..synapse.params import BISTABLE_SETS
+from . import engine as E
+from .config import NetworkConfig, load_config
+
+
+@dataclass(frozen=True)
+class Record:
+    """What to save, in the spirit of diffrax's ``SaveAt``.
+
+    Attributes
+    ----------
+    spikes : bool
+        Every spike (``spike_t`` in s, ``spike_i``).
+    rate_bin : float
+        Bin of the population rates (ms).
+    rho_times : sequence of float
+        Times (s) at which the mean E→E efficacy is reduced online (``rho_t``).
+    rho_histogram_bins : int
+        Bins of the final efficacy histogram (``rho_hist``).
+    """
+
+    spikes: bool = True
+    rate_bin: float = 10.0
+    rho_times: Sequence[float] = field(default_factory=tuple)
+    rho_histogram_bins: int = 20
+
+
+def _stream_key(seed: int) -> int:
+    return int.from_bytes(
+        hashlib.blake2b(f"network|{seed}".encode(), digest_size=8).digest(), "little"
+    )
+
+
+def parameter_vector(cfg: NetworkConfig) -> np.ndarray:
+    """The engine's per-replica parameters (see :mod:`.engine`), [Mg]o excluded."""
+    q = np.zeros(E.N_Q)
+    n, ch, cn, dr, pl = cfg.neuron, cfg.channels, cfg.connectivity, cfg.drive, cfg.plasticity
+    dt = cfg.network.dt
+    q[E.Q_DT] = dt
+    q[E.Q_C], q[E.Q_GL], q[E.Q_EL] = n.C, n.g_L, n.E_L
+    q[E.Q_VTH], q[E.Q_VRESET] = n.V_th, n.V_reset
+    q[E.Q_NREF] = round(n.t_ref / dt)
+    q[E.Q_EE], q[E.Q_EI] = ch.E_exc, ch.E_inh
+    q[E.Q_DA] = math.exp(-dt / ch.tau_ampa)
+    q[E.Q_DG] = math.exp(-dt / ch.tau_gaba)
+    q[E.Q_DND] = math.exp(-dt / ch.tau_nmda_decay)
+    q[E.Q_DNR] = math.exp(-dt / ch.tau_nmda_rise)
+    q[E.Q_NMDA_SCALE] = ch.tau_nmda_decay / (ch.tau_nmda_decay - ch.tau_nmda_rise)
+    q[E.Q_BK], q[E.Q_BA] = get_block_model(ch.block).boltzmann()
+    q[E.Q_LAM] = dr.sources * dr.rate * dt / 1000.0
+    q[E.Q_WDRIVE] = dr.weight
+    q[E.Q_GTONIC] = dr.g_tonic
+    q[E.Q_W_EE_A], q[E.Q_W_EE_N] = cn.w_ee_ampa, cn.w_ee_nmda
+    q[E.Q_W_EI_A], q[E.Q_W_EI_N] = cn.w_ei_ampa, cn.w_ei_nmda
+    q[E.Q_W_IE_G], q[E.Q_W_II_G] = cn.w_ie_gaba, cn.w_ii_gaba
+    s = BISTABLE_SETS[pl.set]
+    q[E.Q_PLASTIC] = 1.0 if pl.enabled else 0.0
+    q[E.Q_CPRE], q[E.Q_CPOST], q[E.Q_TAUCA] = s["c_pre"], s["c_post"], s["tau_ca"]
+    q[E.Q_THD], q[E.Q_THP] = s["theta_d"], s["theta_p"]
+    q[E.Q_GD], q[E.Q_GP], q[E.Q_RSTAR] = s["gamma_d"], s["gamma_p"], s["rho_star"]
+    q[E.Q_SIGMA] = pl.sigma
+    q[E.Q_TAU] = pl.tau * 1000.0
+    q[E.Q_VGATE] = 1.0 if pl.voltage_gated_pre else 0.0
+    q[E.Q_ADEX] = 1.0 if n.model == "adex" else 0.0
+    q[E.Q_DELTA_T], q[E.Q_VT], q[E.Q_A], q[E.Q_B], q[E.Q_TAUW] = (
+        n.delta_T,
+        n.V_T,
+        n.a,
+        n.b,
+        n.tau_w,
+    )
+    q[E.Q_NE] = cfg.n_exc
+    return q
+
+
+def _network_for_seed(cfg: NetworkConfig, seed: int) -> tuple[dict, np.ndarray]:
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
+    net = E.build_connectivity(cfg.network.N, cfg.n_exc, cfg.connectivity.p, rng)
+    v0 = rng.uniform(cfg.neuron.E_L, cfg.neuron.V_th, cfg.network.N)
+    return net, v0
+
+
+def _mg_series(mg: Any, n_steps: int, dt: float) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """[Mg]o per replica: a list of per-step arrays, and the mg coordinate (or None)."""
+    if isinstance(mg, tuple) and len(mg) == 2:
+        times, values = (np.asarray(x, dtype=float) for x in mg)
+        if times.ndim != 1 or times.shape != values.shape or times.size < 1:
+            raise MagsynapseError("mg: a time series is (times_s, values_mM) of equal length")
+        if np.any(values < 0) or np.any(~np.isfinite(values)):
+            raise MagsynapseError("mg: concentrations must be finite and >= 0 mM")
+        t_steps = np.arange(n_steps) * dt / 1000.0
+        return [np.interp(t_steps, times, values)], None
+    arr = np.atleast_1d(np.asarray(mg, dtype=float))
+    if arr.ndim != 1 or arr.size == 0 or np.any(arr < 0) or np.any(~np.isfinite(arr)):
+        raise MagsynapseError("mg: give one or more finite concentrations >= 0 mM")
+    return [np.array([m]) for m in arr], arr
+
+
+def simulate_network(
+    config: NetworkConfig | str = "mgnet",
+    *,
+    mg: Any = None,
+    seed: int | Sequence[int] = 1,
+    T: float = 1.0,
+    record: Record | None = None,
+    threads: int | None = None,
+) -> xr.Dataset:
+    """Simulate K replicas (every [Mg]o × seed) in one call.
+
+    Parameters
+    ----------
+    config : NetworkConfig or str
+        A validated configuration, ``"mgnet"`` or a TOML path.
+    mg : float, sequence, or (times_s, values_mM)
+        [Mg]o: one value (the config's by default), a list (dimension ``mg``) or a time
+        series applied to every replica (e.g. from a PK result).
+    seed : int or sequence of int
+        Root seed(s); a list adds a ``seed`` dimension. A replica's connectivity, initial
+        state and drive depend on its seed only, so the same seed gives the same network
+        at every [Mg]o, and the same numbers alone, in a batch or on another worker.
+    T : float
+        Simulated time, s.
+    record : Record, optional
+        What to save (default: spikes, 10-ms rates, final efficacy histogram).
+    threads : int, optional
+        Replicas run in parallel threads (default: numba's thread count).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``rate_E``, ``rate_I`` (Hz), ``rho_mean`` (final mean E→E efficacy), ``rate``
+        over (``population``, ``time``), ``rho_hist``, ``rho_t`` (if asked), ``spike_t``
+        (s) and ``spike_i`` over ``spike`` (padded with NaN / −1 across replicas), with
+        dims ``mg`` / ``seed`` when lists were given.
+    """
+    cfg = load_config(config) if isinstance(config, str) else config
+    rec = record or Record(
+        rate_bin=cfg.recording.rate_bin,
+        spikes=cfg.recording.spikes,
+        rho_histogram_bins=cfg.recording.rho_histogram_bins,
+    )
+    if not (math.isfinite(T) and T > 0):
+        raise MagsynapseError(f"T: must be > 0 s (got {T})")
+    dt = cfg.network.dt
+    n_steps = round(T * 1000.0 / dt)
+    if n_steps < 1:
+        raise MagsynapseError("T: shorter than one time step")
+    bin_steps = max(1, round(rec.rate_bin / dt))
+    mg_list, mg_coord = _mg_series(cfg.channels.mg if mg is None else mg, n_steps, dt)
+    seeds = [seed] if np.ndim(seed) == 0 else list(seed)
+    if not seeds or any(int(s) != s or s < 0 for s in seeds):
+        raise MagsynapseError("seed: give one or more integers >= 0")
+    seeds = [int(s) for s in seeds]
+    rho_steps = np.array(sorted(round(t * 1000.0 / dt) for t in rec.rho_times), dtype=np.int64)
+    if np.any(rho_steps < 1) or np.any(rho_steps > n_steps):
+        raise MagsynapseError(f"rho_times: must lie in (0, {T}] s")
+    q = parameter_vector(cfg)
+    nets = {s: _network_for_seed(cfg, s) for s in seeds}
+    max_spikes = int(cfg.network.N * T * 200) + 1000
+    jobs = [(m_i, s_i) for m_i in range(len(mg_list)) for s_i in range(len(seeds))]
+
+    def run(job):
+        m_i, s_i = job
+        net, v0 = nets[seeds[s_i]]
+        rho0 = np.full(len(net["ee_post"]), cfg.plasticity.rho0)
+        size = max_spikes
+        while True:
+            out = E.run_replica(
+                q,
+                mg_list[m_i],
+                v0,
+                net["out_ptr"],
+                net["out_post"],
+                net["out_kind"],
+                net["out_syn"],
+                net["in_ptr"],
+                rho0,
+                n_steps,
+                np.uint64(_stream_key(seeds[s_i])),
+                bin_steps,
+                rec.spikes,
+                size,
+                rho_steps,
+            )
+            if not out[-1]:
+                return out
+            size *= 4  # pragma: no cover - only for rates above 200 Hz
+
+    n_threads = threads or numba.get_num_threads()
+    with ThreadPoolExecutor(max_workers=max(1, min(n_threads, len(jobs)))) as pool:
+        results = list(pool.map(run, jobs))
+    single_mg = mg is None or np.ndim(mg) == 0
+    return _dataset(
+        cfg,
+        results,
+        jobs,
+        mg_coord,
+        single_mg,
+        seeds,
+        np.ndim(seed) == 0,
+        T,
+        rec,
+        rho_steps,
+        bin_steps,
+    )
+
+
+def _dataset(
+    cfg, results, jobs, mg_coord, single_mg, seeds, single_seed, T, rec, rho_steps, bin_steps
+):
+    n_e, n_i = cfg.n_exc, cfg.network.N - cfg.n_exc
+    dt = cfg.network.dt
+    n_m = 1 if mg_coord is None else len(mg_coord)
+    shape = (n_m, len(seeds))
+    rate_e = np.empty(shape)
+    rate_i = np.empty(shape)
+    rho_mean = np.empty(shape)
+    n_bins = results[0][2].shape[0]
+    rate = np.empty((*shape, 2, n_bins))
+    edges = np.linspace(0.0, 1.0, rec.rho_histogram_bins + 1)
+    hist = np.empty((*shape, rec.rho_histogram_bins))
+    rho_t = np.empty((*shape, len(rho_steps)))
+    n_spk = max(len(r[0]) for r in results)
+    spike_t = np.full((*shape, n_spk), np.nan)
+    spike_i = np.full((*shape, n_spk), -1, dtype=np.int32)
+    for (m_i, s_i), (st, si, counts, rho, rho_s, _v, _) in zip(jobs, results, strict=True):
+        rate_e[m_i, s_i] = counts[:, 0].sum() / n_e / T
+        rate_i[m_i, s_i] = counts[:, 1].sum() / n_i / T
+        rho_mean[m_i, s_i] = rho.mean() if rho.size else np.nan
+        width = bin_steps * dt / 1000.0
+        rate[m_i, s_i, 0] = counts[:, 0] / n_e / width
+        rate[m_i, s_i, 1] = counts[:, 1] / n_i / width
+        hist[m_i, s_i] = np.histogram(np.clip(rho, 0, 1), bins=edges)[0] / max(rho.size, 1)
+        rho_t[m_i, s_i] = rho_s
+        spike_t[m_i, s_i, : len(st)] = st / 1000.0
+        spike_i[m_i, s_i, : len(si)] = si
+    dims = ("mg", "seed")
+    t_bins = (np.arange(n_bins) + 0.5) * bin_steps * dt / 1000.0
+    ds = xr.Dataset(
+        {
+            "rate_E": (dims, rate_e, {"units": "Hz", "long_name": "mean excitatory rate"}),
+            "rate_I": (dims, rate_i, {"units": "Hz", "long_name": "mean inhibitory rate"}),
+            "rho_mean": (
+                dims,
+                rho_mean,
+                {"units": "1", "long_name": "mean E->E efficacy at the end"},
+            ),
+            "rate": (
+                (*dims, "population", "time"),
+                rate,
+                {"units": "Hz", "long_name": "population rate per bin"},
+            ),
+            "rho_hist": (
+                (*dims, "rho_bin"),
+                hist,
+                {"units": "1", "long_name": "final efficacy histogram (fraction)"},
+            ),
+        },
+        coords={
+            "mg": mg_coord if mg_coord is not None else [np.nan],
+            "seed": seeds,
+            "population": ["E", "I"],
+            "time": t_bins,
+            "rho_bin": 0.5 * (edges[1:] + edges[:-1]),
+        },
+    )
+    if len(rho_steps):
+        ds["rho_t"] = (
+            (*dims, "rho_time"),
+            rho_t,
+            {"units": "1", "long_name": "mean E->E efficacy"},
+        )
+        ds = ds.assign_coords(rho_time=rho_steps * dt / 1000.0)
+        ds.rho_time.attrs["units"] = "s"
+    if rec.spikes:
+        ds["spike_t"] = ((*dims, "spike"), spike_t, {"units": "s", "long_name": "spike time"})
+        ds["spike_i"] = (
+            (*dims, "spike"),
+            spike_i,
+            {"units": "1", "long_name": "neuron index (-1: padding)"},
+        )
+    ds.mg.attrs["units"] = "mM"
+    ds.time.attrs["units"] = "s"
+    if mg_coord is None:
+        ds = ds.isel(mg=0, drop=True)
+    elif single_mg:
+        ds = ds.isel(mg=0)
+    if single_seed:
+        ds = ds.isel(seed=0)
+    return annotate(
+        ds,
+        title=f"{cfg.network.name} network, N = {cfg.network.N}, T = {T} s",
+        config={
+            **{f"{s}.{k}": v for s, d in cfg.to_dict().items() for k, v in d.items()},
+            "T_s": T,
+        },
+        parameter_sets=[
+            BISTABLE_SETS[cfg.plasticity.set],
+            get_block_model(cfg.channels.block).params,
+        ],
+        references={"graupner_brunel_2012"},
+        seed=seeds[0],
+    )

@@ -1,0 +1,180 @@
+"""The network engine (MODEL.md §6): reductions to known cases, reproducibility, configs."""
+
+import math
+
+import numpy as np
+import pytest
+
+from magsynapse.errors import MagsynapseError
+from magsynapse.network import Record, load_config, simulate_network
+from magsynapse.network import engine as E
+from magsynapse.network.simulate import _network_for_seed, _stream_key, parameter_vector
+
+SMALL = {"network": {"N": 80}}
+
+
+def _plain_lif(cfg, seed, n_steps):
+    """An independently written conductance LIF (numpy, vectorised over neurons) with
+    AMPA and GABA only, driven by the same Poisson counts and connectivity."""
+    net, v0 = _network_for_seed(cfg, seed)
+    n, n_e, dt = cfg.network.N, cfg.n_exc, cfg.network.dt
+    nr, ch, cn = cfg.neuron, cfg.channels, cfg.connectivity
+    lam = cfg.drive.sources * cfg.drive.rate * dt / 1000.0
+    counts = E.poisson_counts(np.uint64(_stream_key(seed)), n_steps, n, lam)
+    pre = np.repeat(np.arange(n), np.diff(net["out_ptr"]))
+    post = net["out_post"]
+    w_ampa = np.where(pre < n_e, np.where(post < n_e, cn.w_ee_ampa, cn.w_ei_ampa), 0.0)
+    w_gaba = np.where(pre >= n_e, np.where(post < n_e, cn.w_ie_gaba, cn.w_ii_gaba), 0.0)
+    v = v0.copy()
+    ga = np.zeros(n)
+    gg = np.zeros(n)
+    ref = np.zeros(n, dtype=int)
+    da, dg = math.exp(-dt / ch.tau_ampa), math.exp(-dt / ch.tau_gaba)
+    spikes = []
+    for step in range(n_steps):
+        ga += cfg.drive.weight * counts[step]
+        free = ref == 0
+        cur = -nr.g_L * (v - nr.E_L) - ga * (v - ch.E_exc) - gg * (v - ch.E_inh)
+        v = np.where(free, v + dt * cur / nr.C, nr.V_reset)
+        ref = np.where(free, ref, ref - 1)
+        ga *= da
+        gg *= dg
+        fired = np.flatnonzero(v > nr.V_th)
+        v[fired] = nr.V_reset
+        ref[fired] = round(nr.t_ref / dt)
+        for j in fired:
+            spikes.append(((step + 1) * dt / 1000.0, j))
+            sl = slice(net["out_ptr"][j], net["out_ptr"][j + 1])
+            np.add.at(ga, post[sl], w_ampa[sl])
+            np.add.at(gg, post[sl], w_gaba[sl])
+    return spikes
+
+
+def test_without_nmda_the_network_is_a_plain_conductance_lif():
+    """Reduction (as NEST tests iaf_bw_2001 against iaf_cond_exp): NMDA and plasticity off."""
+    cfg = load_config("mgnet").replace(
+        network={"N": 80},
+        connectivity={"w_ee_nmda": 0.0, "w_ei_nmda": 0.0},
+        plasticity={"enabled": False},
+    )
+    ds = simulate_network(cfg, T=0.3, seed=4)
+    ours = [
+        (float(t), int(i))
+        for t, i in zip(ds.spike_t.values, ds.spike_i.values, strict=True)
+        if i >= 0
+    ]
+    ref = _plain_lif(cfg, 4, 3000)
+    assert len(ours) > 50
+    assert len(ours) == len(ref)
+    assert all(abs(a[0] - b[0]) < 1e-12 and a[1] == b[1] for a, b in zip(ours, ref, strict=True))
+
+
+@pytest.mark.parametrize("g", [5.0, 12.0])
+def test_single_neuron_constant_conductance_gives_the_analytic_isi(g):
+    """C dV/dt = −g_L(V − E_L) − g(V − E_e): from V_reset the neuron reaches V_th after
+    τ ln((V∞ − V_reset)/(V∞ − V_th)) with τ = C/(g_L + g), then is refractory."""
+    cfg = load_config("mgnet").replace(
+        network={"N": 2, "exc_fraction": 0.5, "dt": 0.005},
+        connectivity={"p": 0.0},
+        drive={"sources": 0, "g_tonic": g},
+        plasticity={"enabled": False},
+    )
+    ds = simulate_network(cfg, T=1.0, seed=1)
+    t = ds.spike_t.values[(ds.spike_i.values == 0)]
+    isi = np.diff(t) * 1000.0
+    n = cfg.neuron
+    tau = n.C / (n.g_L + g)
+    v_inf = (n.g_L * n.E_L + g * cfg.channels.E_exc) / (n.g_L + g)
+    expected = n.t_ref + tau * math.log((v_inf - n.V_reset) / (v_inf - n.V_th))
+    assert len(isi) > 5
+    np.testing.assert_allclose(isi, expected, atol=2 * cfg.network.dt)
+
+
+def test_replica_is_the_same_alone_or_in_a_batch():
+    cfg = load_config("mgnet").replace(**SMALL)
+    batch = simulate_network(cfg, T=0.2, seed=[3, 5, 7], mg=[0.5, 1.0])
+    alone = simulate_network(cfg, T=0.2, seed=5, mg=1.0)
+    one_thread = simulate_network(cfg, T=0.2, seed=[3, 5, 7], mg=[0.5, 1.0], threads=1)
+    sel = batch.sel(seed=5, mg=1.0)
+    n = int((alone.spike_i >= 0).sum())
+    np.testing.assert_array_equal(sel.spike_i.values[:n], alone.spike_i.values[:n])
+    np.testing.assert_array_equal(sel.spike_t.values[:n], alone.spike_t.values[:n])
+    assert float(sel.rho_mean) == float(alone.rho_mean)
+    np.testing.assert_array_equal(batch.rate.values, one_thread.rate.values)
+    assert batch.rate_E.dims == ("mg", "seed")
+
+
+def test_constant_mg_series_equals_a_constant():
+    cfg = load_config("mgnet").replace(**SMALL)
+    a = simulate_network(cfg, T=0.1, seed=2, mg=0.8)
+    b = simulate_network(cfg, T=0.1, seed=2, mg=([0.0, 0.1], [0.8, 0.8]))
+    np.testing.assert_array_equal(a.spike_t.values, b.spike_t.values)
+
+
+def test_mg_dependence_of_activity():
+    """Lower [Mg]o unblocks NMDA: more excitation (MODEL.md §6)."""
+    cfg = load_config("mgnet").replace(network={"N": 400})
+    ds = simulate_network(cfg, T=0.5, seed=1, mg=[0.1, 2.0])
+    assert float(ds.rate_E.sel(mg=0.1)) > float(ds.rate_E.sel(mg=2.0))
+
+
+def test_recording_spec():
+    cfg = load_config("mgnet").replace(**SMALL)
+    ds = simulate_network(
+        cfg, T=0.2, seed=1, record=Record(spikes=False, rate_bin=20.0, rho_times=(0.1, 0.2))
+    )
+    assert "spike_t" not in ds
+    assert ds.rate.sizes["time"] == 10
+    assert ds.rho_t.sizes["rho_time"] == 2
+    assert float(ds.rho_t.sel(rho_time=0.2)) == pytest.approx(float(ds.rho_mean))
+    assert float(ds.rho_hist.sum()) == pytest.approx(1.0)
+
+
+def test_parameters_come_from_the_synapse_layer():
+    """One definition of each model: thresholds, rates and calcium from the DP set."""
+    from magsynapse.synapse.params import BISTABLE_SETS
+
+    q = parameter_vector(load_config("mgnet"))
+    dp = BISTABLE_SETS["DP"]
+    assert q[E.Q_GP] == dp["gamma_p"] and q[E.Q_THP] == dp["theta_p"]
+    assert q[E.Q_CPOST] == dp["c_post"] and q[E.Q_TAUCA] == dp["tau_ca"]
+    assert q[E.Q_TAU] == 15000.0  # MgNet's tau_rho = 15 s
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("[neuron]\nC = -1\n", "[neuron].C must be > 0"),
+        ("[neuron]\nfoo = 1\n", "unknown key [neuron].foo"),
+        ("[bogus]\nx = 1\n", "unknown section [bogus]"),
+        ("[channels]\nblock = 'nope'\n", "[channels].block"),
+        ("[plasticity]\nset = 'DP_nmda'\n", "[plasticity].set"),
+        ("[network]\nN = 1\n", "at least one excitatory"),
+        ("[network]\nN = 10.5\n", "whole number"),
+        ("[neuron]\nV_reset = -40\n", "V_reset must be below V_th"),
+        ("[connectivity]\np = 2\n", "[connectivity].p must be in [0, 1]"),
+        ("[drive]\nrate = 'fast'\n", "[drive].rate must be a number"),
+        ("[network\n", "network config"),
+    ],
+)
+def test_bad_configs_name_the_key(tmp_path, text, fragment):
+    path = tmp_path / "net.toml"
+    path.write_text(text)
+    with pytest.raises(MagsynapseError) as err:
+        load_config(path)
+    assert fragment in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_unknown_model_and_bad_arguments():
+    with pytest.raises(MagsynapseError, match="neither a built-in"):
+        load_config("nonet")
+    cfg = load_config("mgnet").replace(**SMALL)
+    for kwargs, fragment in [
+        ({"T": 0}, "T"),
+        ({"mg": -1.0}, "mg"),
+        ({"seed": [-1]}, "seed"),
+        ({"record": Record(rho_times=(5.0,)), "T": 0.1}, "rho_times"),
+    ]:
+        with pytest.raises(MagsynapseError, match=fragment):
+            simulate_network(cfg, **{"T": 0.1, **kwargs})
