@@ -318,3 +318,54 @@ def test_pk_errors_are_one_line(capsys, tmp_path, args, fragments):
     assert len(lines) == 1, err
     for fragment in fragments:
         assert fragment in lines[0]
+
+
+def test_network_commands(capsys, tmp_path):
+    out = tmp_path / "net.nc"
+    code, text, err = run(
+        capsys,
+        "network",
+        "run",
+        "--model",
+        "mgnet",
+        "--N",
+        "100",
+        "--mg",
+        "0.5,1.5",
+        "--T",
+        "0.1",
+        "--seed",
+        "1,2",
+        "--out",
+        str(out),
+    )
+    assert code == 0, err
+    ds = load(out)
+    assert ds.rate_E.dims == ("mg", "seed")
+    for var in ("rate_I", "rho_mean", "spike_t", "spike_i", "rate"):
+        assert var in ds
+    assert (tmp_path / "net.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["network", "run", "--model", "nonet", "--out", "X"], ["model", "built-in"]),
+        (["network", "run", "--N", "1", "--out", "X"], ["--N"]),
+        (["network", "run", "--T", "0", "--out", "X"], ["--T"]),
+        (["network", "run", "--mg", "-1", "--out", "X"], ["--mg"]),
+        (["network", "run", "--seed", "x", "--out", "X"], ["--seed"]),
+        (
+            ["network", "sweep", "--mg", "1", "--scheduler", "udp://x", "--out", "X"],
+            ["scheduler", "tcp://"],
+        ),
+    ],
+)
+def test_network_errors_are_one_line(capsys, tmp_path, args, fragments):
+    args = [str(tmp_path / "x.nc") if a == "X" else a for a in args]
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    for fragment in fragments:
+        assert fragment in lines[0]

@@ -629,6 +629,118 @@ def pk_export_sbml(species, salt, dose, dose_elemental, schedule, days, out) -> 
     click.echo(f"wrote {export_sbml(reg, out, species)}")
 
 
+# --------------------------------------------------------------------------- network
+@cli.group()
+def network() -> None:
+    """Spiking networks with Mg2+-gated NMDA and calcium-based plasticity."""
+
+
+def _network_config(model: str, n: int | None):
+    from .network import load_config
+
+    cfg = load_config(model)
+    return cfg if n is None else cfg.replace(network={"N": n})
+
+
+@network.command("run")
+@click.option(
+    "--model", default="mgnet", show_default=True, help="Built-in network (mgnet) or a TOML file."
+)
+@click.option(
+    "--N",
+    "n",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Number of neurons [default: the model's].",
+)
+@click.option(
+    "--mg",
+    type=Values("concentration", nonnegative=True),
+    default=None,
+    help="[Mg]o (mM), one value or a list [default: the model's].",
+)
+@click.option(
+    "--T",
+    "t",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Simulated time (s).",
+)
+@click.option("--seed", default="1", show_default=True, help="Seed or comma-separated seeds.")
+@_out_option
+def network_run(model, n, mg, t, seed, out, no_plot) -> None:
+    """Simulate a network (batched over --mg and --seed lists)."""
+    from .network import simulate_network
+    from .network.plot import plot_network
+
+    _check_out(out)
+    seeds = _seeds(seed)
+    cfg = _network_config(model, n)
+    mg_arg = None if mg is None else (float(mg[0]) if len(mg) == 1 else mg)
+    ds = simulate_network(cfg, mg=mg_arg, seed=seeds[0] if len(seeds) == 1 else seeds, T=t)
+    click.echo(
+        f"rate_E {ds.rate_E.values} Hz, rate_I {ds.rate_I.values} Hz, rho_mean {ds.rho_mean.values}"
+    )
+    _finish(ds, out, no_plot, plot_network)
+
+
+def _seeds(text: str) -> list[int]:
+    try:
+        seeds = [int(s) for s in str(text).split(",") if s.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: give integers", param_hint="'--seed'") from None
+    if not seeds or any(s < 0 for s in seeds):
+        raise click.BadParameter(f"{text!r}: give integers >= 0", param_hint="'--seed'")
+    return seeds
+
+
+@network.command("sweep")
+@click.option("--model", default="mgnet", show_default=True)
+@click.option("--N", "n", type=click.IntRange(min=2), default=None)
+@click.option(
+    "--mg", type=Values("concentration", nonnegative=True), required=True, help="[Mg]o values (mM)."
+)
+@click.option(
+    "--seeds",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Number of seeds (1..N).",
+)
+@click.option(
+    "--T", "t", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True
+)
+@click.option(
+    "--scheduler",
+    default="local",
+    show_default=True,
+    help="local, or the address of a dask scheduler (tcp://HOST:PORT).",
+)
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Output folder (task files and sweep.nc).",
+)
+def network_sweep(model, n, mg, seeds, t, scheduler, workers, out) -> None:
+    """One dask task per (mg, seed); finished tasks are kept, re-runs skip them."""
+    from .network import run_sweep
+
+    path = run_sweep(
+        _network_config(model, n),
+        mg,
+        range(1, seeds + 1),
+        out,
+        T=t,
+        scheduler=scheduler,
+        workers=workers,
+    )
+    click.echo(f"wrote {path}")
+
+
 @cli.command()
 @click.option(
     "--out",

@@ -1,0 +1,164 @@
+"""Sweeps over [Mg]o and seeds on dask.distributed, one task per (mg, seed).
+
+Each finished task is written at once (``task_mg=<mg>_seed=<seed>.nc``, atomically: a
+temporary file renamed into place), a re-run skips the files already there, and the sweep
+ends by combining every task file into ``sweep.nc``. A task lost with its worker is run
+again by dask on another worker; because it writes by rename and a replica's numbers
+depend only on (configuration, mg, seed), the sweep still ends with every result exactly
+once, whatever the worker count.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from tqdm.auto import tqdm
+
+from ..errors import MagsynapseError
+from ..results import load, save
+from .config import NetworkConfig, from_dict, load_config
+from .simulate import simulate_network
+
+PARTIAL = ".partial-"
+
+
+def task_path(out_dir: Path, mg: float, seed: int) -> Path:
+    """File of one (mg, seed) task."""
+    return Path(out_dir) / f"task_mg={mg:.6g}_seed={seed}.nc"
+
+
+def run_task(config: dict[str, Any], mg: float, seed: int, T: float, out_dir: str) -> str:
+    """One sweep task: simulate a replica and write it, unless it is already written."""
+    path = task_path(Path(out_dir), mg, seed)
+    if path.exists():
+        return str(path)
+    cfg = from_dict(config)
+    ds = simulate_network(cfg, mg=mg, seed=seed, T=T)
+    ds = ds.expand_dims(mg=[mg], seed=[seed])
+    for var in ("spike_t", "spike_i"):
+        ds = ds.drop_vars(var, errors="ignore")  # the combined file keeps summaries
+    fd, tmp = tempfile.mkstemp(prefix=PARTIAL, suffix=".nc", dir=out_dir)
+    os.close(fd)
+    save(ds, tmp)
+    os.replace(tmp, path)
+    return str(path)
+
+
+def combine(out_dir: Path, mg: Sequence[float], seeds: Sequence[int]) -> xr.Dataset:
+    """Combine the task files of a sweep into one dataset over (mg, seed)."""
+    parts = [load(task_path(out_dir, m, s)) for m in mg for s in seeds]
+    ds = xr.combine_by_coords(parts, combine_attrs="override")
+    return ds.transpose("mg", "seed", ...)
+
+
+def run_sweep(
+    config: NetworkConfig | str,
+    mg: Sequence[float],
+    seeds: Sequence[int],
+    out_dir: str | os.PathLike[str],
+    *,
+    T: float = 1.0,
+    scheduler: str = "local",
+    workers: int = 2,
+    progress: bool = True,
+    client: Any = None,
+) -> Path:
+    """Run every (mg, seed) task on dask.distributed and write ``sweep.nc``.
+
+    Parameters
+    ----------
+    config : NetworkConfig or str
+        Network (``"mgnet"``, a TOML path or a configuration).
+    mg, seeds : sequences
+        The grid.
+    out_dir : path
+        Folder of the task files and of ``sweep.nc``.
+    T : float
+        Simulated time per task, s.
+    scheduler : str
+        ``"local"`` (a LocalCluster of ``workers`` processes) or ``tcp://HOST:PORT``.
+    workers : int
+        Workers of the local cluster.
+    client : distributed.Client, optional
+        Use this client instead of creating one.
+
+    Returns
+    -------
+    pathlib.Path
+        The combined file.
+    """
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise MagsynapseError(
+            "network sweep needs dask.distributed: pip install 'magsynapse[dist]'"
+        ) from None
+    cfg = load_config(config) if isinstance(config, str) else config
+    mg_list = [float(m) for m in np.atleast_1d(np.asarray(mg, dtype=float))]
+    seed_list = [int(s) for s in seeds]
+    if not mg_list or any(m < 0 or not np.isfinite(m) for m in mg_list):
+        raise MagsynapseError("mg: give one or more concentrations >= 0 mM")
+    if not seed_list:
+        raise MagsynapseError("seeds: give at least one seed")
+    if workers < 1:
+        raise MagsynapseError(f"workers: must be >= 1 (got {workers})")
+    if not (scheduler == "local" or scheduler.startswith("tcp://")):
+        raise MagsynapseError(f"scheduler: {scheduler!r}; accepted: local, tcp://HOST:PORT")
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MagsynapseError(f"out: cannot create {str(out)!r}: {exc.strerror}") from None
+    todo = [(m, s) for m in mg_list for s in seed_list if not task_path(out, m, s).exists()]
+    own = None
+    if client is None and todo:
+        if scheduler == "local":
+            own = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(own)
+        else:
+            client = Client(scheduler)
+    try:
+        if todo:
+            data = cfg.to_dict()
+            futures = [
+                client.submit(
+                    run_task,
+                    data,
+                    m,
+                    s,
+                    T,
+                    str(out),
+                    pure=False,
+                    key=f"mgnet-{m:.6g}-{s}-{os.getpid()}",
+                )
+                for m, s in todo
+            ]
+            bar = tqdm(
+                total=len(mg_list) * len(seed_list),
+                initial=len(mg_list) * len(seed_list) - len(todo),
+                desc="sweep tasks",
+                unit="task",
+                disable=not progress,
+            )
+            for future in as_completed(futures):
+                future.result()
+                bar.update(1)
+            bar.close()
+    finally:
+        if own is not None:
+            client.close()
+            own.close()
+    for stale in out.glob(f"{PARTIAL}*"):  # left by a task whose worker died while writing
+        stale.unlink(missing_ok=True)
+    combined = combine(out, mg_list, seed_list)
+    path = out / "sweep.nc"
+    save(combined, path)
+    return path
