@@ -322,7 +322,7 @@ def test_pk_errors_are_one_line(capsys, tmp_path, args, fragments):
 
 def test_network_commands(capsys, tmp_path):
     out = tmp_path / "net.nc"
-    code, text, err = run(
+    code, _text, err = run(
         capsys,
         "network",
         "run",

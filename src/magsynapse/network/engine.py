@@ -10,11 +10,15 @@ Numerics (docs/network.md):
   the weight, g = τ_d/(τ_d − τ_r)·(a − b) — exact.
 * Poisson drive: the number of input spikes a neuron gets in a step is drawn from a
   Poisson law (inversion) — the sum of its independent sources.
-* Plastic E→E synapses are event-driven: a synapse's calcium and efficacy are touched only
-  when its pre- or postsynaptic neuron spikes. Between events calcium decays exponentially,
-  so the threshold crossings are computed in closed form and ρ is advanced exactly by the
+* Plastic E→E synapses are event-driven and updated lazily: a synapse is brought up to
+  date only when its presynaptic neuron spikes (its NMDA weight needs ρ then), or when its
+  postsynaptic neuron's spike buffer is about to wrap, or when ρ is recorded. A
+  postsynaptic spike only enters its neuron's buffer; when a synapse is updated it reads
+  the post spikes since its last update, so its calcium is a known sum of exponentials and
+  the threshold crossings are computed in closed form; ρ is advanced exactly by the
   segment integrator of the synapse layer (closed-form cubic below threshold, exact OU
-  with Strang splitting above). No per-synapse work is done on quiet steps.
+  with Strang splitting above). No per-synapse work is done on quiet steps, and none at a
+  postsynaptic spike.
 * Random numbers: one xoshiro256** stream per replica, keyed by the root seed, so a replica
   is identical alone, in a batch or on another worker.
 """
@@ -97,17 +101,46 @@ def _poisson(lam, expm, state):  # pragma: no cover - compiled
     return k
 
 
-@nb.njit(cache=True, inline="always")
-def _touch(st, t, q, state, spare):  # pragma: no cover - compiled
-    """Bring a plastic synapse's state row [c, c_t, rho, rho_t] to time t."""
-    length = t - st[3]
-    if length > 0.0:
-        c_now = st[0] * math.exp(-(st[3] - st[1]) / q[Q_TAUCA])
-        st[2] = advance_decaying(
-            st[2],
-            c_now,
-            length,
-            q[Q_TAUCA],
+#: Post spikes kept per neuron; a neuron's incoming synapses are all brought up to date
+#: before its buffer could wrap around.
+POST_BUFFER = 32
+
+
+@nb.njit(cache=True)
+def _touch(s, t, st, syn_post, post_buf, post_count, q, state, spare):  # pragma: no cover
+    """Bring plastic synapse s to time t.
+
+    ``st[s] = [c, t_last, rho]``: calcium just after the synapse's last update. Calcium
+    jumps by C_post at every spike of the postsynaptic neuron, which are read from that
+    neuron's buffer (those in (t_last, t]); between jumps it decays exponentially and ρ is
+    advanced exactly over the closed-form threshold crossings.
+    """
+    t_last = st[s, 1]
+    if t <= t_last:
+        return
+    j = syn_post[s]
+    count = post_count[j]
+    # the post spikes in (t_last, t], newest first in the ring buffer
+    n_new = 0
+    while n_new < count and n_new < POST_BUFFER:
+        tk = post_buf[j, (count - 1 - n_new) % POST_BUFFER]
+        if tk <= t_last:
+            break
+        n_new += 1
+    c = st[s, 0]
+    rho = st[s, 2]
+    start = t_last
+    tau_ca = q[Q_TAUCA]
+    noisy = q[Q_SIGMA] > 0.0
+    for m in range(n_new - 1, -1, -1):
+        tk = post_buf[j, (count - 1 - m) % POST_BUFFER]
+        if tk > t:
+            continue
+        rho = advance_decaying(
+            rho,
+            c,
+            tk - start,
+            tau_ca,
             q[Q_THD],
             q[Q_THP],
             q[Q_GD],
@@ -118,11 +151,30 @@ def _touch(st, t, q, state, spare):  # pragma: no cover - compiled
             H_MAX,
             state,
             spare,
-            q[Q_SIGMA] > 0.0,
+            noisy,
         )
-        st[3] = t
-    st[0] = st[0] * math.exp(-(t - st[1]) / q[Q_TAUCA])
-    st[1] = t
+        c = c * math.exp(-(tk - start) / tau_ca) + q[Q_CPOST]
+        start = tk
+    rho = advance_decaying(
+        rho,
+        c,
+        t - start,
+        tau_ca,
+        q[Q_THD],
+        q[Q_THP],
+        q[Q_GD],
+        q[Q_GP],
+        q[Q_SIGMA],
+        q[Q_TAU],
+        q[Q_RSTAR],
+        H_MAX,
+        state,
+        spare,
+        noisy,
+    )
+    st[s, 0] = c * math.exp(-(t - start) / tau_ca)
+    st[s, 1] = t
+    st[s, 2] = rho
 
 
 @nb.njit(cache=True, nogil=True)
@@ -134,7 +186,9 @@ def run_replica(
     out_post,
     out_kind,
     out_syn,
+    syn_post,
     in_ptr,
+    in_syn,
     rho0,
     n_steps,
     key,
@@ -142,11 +196,12 @@ def run_replica(
     record_spikes,
     max_spikes,
     rho_steps,
-):  # pragma: no cover
+):  # pragma: no cover - compiled
     """Simulate one replica for ``n_steps``.
 
-    Plastic synapses are numbered by postsynaptic neuron, so the synapses onto neuron j are
-    the rows ``in_ptr[j]:in_ptr[j + 1]`` of the synapse state.
+    Plastic synapses are numbered in presynaptic order (``out_syn``), so a spike's
+    synapses are contiguous rows of the state; ``in_ptr``/``in_syn`` list the synapses
+    onto each neuron for the periodic catch-up of its post-spike buffer.
 
     Returns (spike_t, spike_i, counts (n_bins, 2), rho_final, rho_samples, v_final,
     overflow).
@@ -162,8 +217,11 @@ def run_replica(
     nb_ = np.zeros(n)
     ref = np.zeros(n, dtype=np.int64)
     n_syn = rho0.shape[0]
-    syn = np.zeros((n_syn, 4))
-    syn[:, 2] = rho0
+    st = np.zeros((n_syn, 3))
+    st[:, 2] = rho0
+    post_buf = np.zeros((n, POST_BUFFER))
+    post_count = np.zeros(n, dtype=np.int64)
+    since_catchup = np.zeros(n, dtype=np.int64)
     state = np.empty(4, dtype=np.uint64)
     _seed_state(key, 0, state)
     spare = np.zeros(2)
@@ -180,11 +238,13 @@ def run_replica(
     r_next = 0
     plastic = q[Q_PLASTIC] > 0.0
     adex = q[Q_ADEX] > 0.0
+    vgate = q[Q_VGATE] > 0.0
     gl, el, ee, ei, c_m = q[Q_GL], q[Q_EL], q[Q_EE], q[Q_EI], q[Q_C]
     vth, vreset, nref = q[Q_VTH], q[Q_VRESET], int(q[Q_NREF])
     da, dg, dnd, dnr, scale = q[Q_DA], q[Q_DG], q[Q_DND], q[Q_DNR], q[Q_NMDA_SCALE]
     wdrive = q[Q_WDRIVE]
     g_tonic = q[Q_GTONIC]
+    ba = q[Q_BA]
     for step in range(n_steps):
         t_sp = (step + 1) * dt
         mg = mg_t[step] if mg_t.shape[0] > 1 else mg_t[0]
@@ -204,7 +264,7 @@ def run_replica(
             else:
                 vi = v[i]
                 g_n = scale * (na[i] - nb_[i])
-                block = 1.0 / (1.0 + mg_k * math.exp(-q[Q_BA] * vi))
+                block = 1.0 / (1.0 + mg_k * math.exp(-ba * vi))
                 cur = (
                     -gl * (vi - el)
                     - (ga[i] + g_tonic) * (vi - ee)
@@ -237,7 +297,21 @@ def run_replica(
                         n_spikes += 1
                     else:
                         overflow = True
-        # synaptic transmission (no delay) and plasticity
+        # post spikes enter their neuron's buffer (read lazily by the incoming synapses)
+        if plastic:
+            for k in range(n_sp):
+                j = spiked[k]
+                if j < n_exc:
+                    post_buf[j, post_count[j] % POST_BUFFER] = t_sp
+                    post_count[j] += 1
+                    since_catchup[j] += 1
+                    if since_catchup[j] >= POST_BUFFER - 1:
+                        for e in range(in_ptr[j], in_ptr[j + 1]):
+                            _touch(
+                                in_syn[e], t_sp, st, syn_post, post_buf, post_count, q, state, spare
+                            )
+                        since_catchup[j] = 0
+        # synaptic transmission (no delay) and presynaptic calcium
         for k in range(n_sp):
             j = spiked[k]
             for e in range(out_ptr[j], out_ptr[j + 1]):
@@ -245,14 +319,14 @@ def run_replica(
                 kind = out_kind[e]
                 if kind == 0:
                     ga[post] += q[Q_W_EE_A]
-                    st = syn[out_syn[e]]
+                    s = out_syn[e]
                     if plastic:
-                        _touch(st, t_sp, q, state, spare)
-                        if q[Q_VGATE] > 0.0:
-                            st[0] += q[Q_CPRE] / (1.0 + mg_k * math.exp(-q[Q_BA] * v[post]))
+                        _touch(s, t_sp, st, syn_post, post_buf, post_count, q, state, spare)
+                        if vgate:
+                            st[s, 0] += q[Q_CPRE] / (1.0 + mg_k * math.exp(-ba * v[post]))
                         else:
-                            st[0] += q[Q_CPRE]
-                    w = q[Q_W_EE_N] * st[2]
+                            st[s, 0] += q[Q_CPRE]
+                    w = q[Q_W_EE_N] * st[s, 2]
                     na[post] += w
                     nb_[post] += w
                 elif kind == 1:
@@ -263,27 +337,22 @@ def run_replica(
                     gg[post] += q[Q_W_IE_G]
                 else:
                     gg[post] += q[Q_W_II_G]
-            if plastic and j < n_exc:
-                for s in range(in_ptr[j], in_ptr[j + 1]):
-                    st = syn[s]
-                    _touch(st, t_sp, q, state, spare)
-                    st[0] += q[Q_CPOST]
         # online reduction: mean efficacy at requested steps
         while r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1:
             if plastic:
                 for s in range(n_syn):
-                    _touch(syn[s], t_sp, q, state, spare)
-            rho_samples[r_next] = syn[:, 2].mean() if n_syn > 0 else np.nan
+                    _touch(s, t_sp, st, syn_post, post_buf, post_count, q, state, spare)
+            rho_samples[r_next] = st[:, 2].mean() if n_syn > 0 else np.nan
             r_next += 1
     if plastic:
         t_end = n_steps * dt
         for s in range(n_syn):
-            _touch(syn[s], t_end, q, state, spare)
+            _touch(s, t_end, st, syn_post, post_buf, post_count, q, state, spare)
     return (
         spike_t[:n_spikes],
         spike_i[:n_spikes],
         counts,
-        syn[:, 2].copy(),
+        st[:, 2].copy(),
         rho_samples,
         v,
         overflow,
@@ -293,7 +362,7 @@ def run_replica(
 def build_connectivity(n: int, n_exc: int, p: float, rng: np.random.Generator) -> dict:
     """Random connectivity, each ordered pair independently with probability p, no
     autapses. Returns CSR arrays by presynaptic neuron; plastic E→E synapses are numbered
-    by postsynaptic neuron (``in_ptr`` gives each neuron's range).
+    in presynaptic order, with ``in_ptr``/``in_syn`` listing those onto each neuron.
 
     Kinds: 0 E→E (plastic index in ``out_syn``), 1 E→I, 2 I→E, 3 I→I.
     """
@@ -312,11 +381,11 @@ def build_connectivity(n: int, n_exc: int, p: float, rng: np.random.Generator) -
     exc_post = out_post < n_exc
     kind = np.where(exc_pre, np.where(exc_post, 0, 1), np.where(exc_post, 2, 3)).astype(np.int8)
     ee = np.flatnonzero(kind == 0)
-    # plastic synapses are numbered by (post, pre): the ones onto a neuron are contiguous
-    order = np.lexsort((pre[ee], out_post[ee]))
+    # plastic synapses are numbered in presynaptic order: a spike's are contiguous
     out_syn = np.full(len(out_post), -1, dtype=np.int64)
-    out_syn[ee[order]] = np.arange(len(ee))
-    ee_post = out_post[ee][order]
+    out_syn[ee] = np.arange(len(ee))
+    ee_post = out_post[ee]
+    in_syn = np.argsort(ee_post, kind="stable").astype(np.int64)
     in_counts = np.bincount(ee_post, minlength=n)
     in_ptr = np.concatenate([[0], np.cumsum(in_counts)]).astype(np.int64)
     return {
@@ -324,8 +393,10 @@ def build_connectivity(n: int, n_exc: int, p: float, rng: np.random.Generator) -
         "out_post": out_post,
         "out_kind": kind,
         "out_syn": out_syn,
+        "syn_post": ee_post.astype(np.int64),
         "in_ptr": in_ptr,
-        "ee_pre": pre[ee][order].astype(np.int32),
+        "in_syn": in_syn,
+        "ee_pre": pre[ee].astype(np.int32),
         "ee_post": ee_post,
     }
 
