@@ -230,6 +230,8 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay():
         True,
         100000,
         np.empty(0, dtype=np.int64),
+        np.zeros((0, 5)),
+        np.zeros((0, 60), dtype=np.uint8),
     )
     spike_t, spike_i, rho_final = out[0], out[1], out[3]
     assert len(spike_t) > 100

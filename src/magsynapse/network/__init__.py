@@ -3,7 +3,7 @@
 """
 
 from .config import NetworkConfig, load_config
-from .simulate import Record, simulate_network
+from .simulate import Record, Stimulus, simulate_network
 from .sweep import run_sweep
 
-__all__ = ["NetworkConfig", "Record", "load_config", "run_sweep", "simulate_network"]
+__all__ = ["NetworkConfig", "Record", "Stimulus", "load_config", "run_sweep", "simulate_network"]

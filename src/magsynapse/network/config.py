@@ -85,6 +85,12 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "rate_bin": (float, 10.0, "pos", "population-rate bin, ms"),
         "spikes": (bool, True, None, "record every spike"),
         "rho_histogram_bins": (int, 20, "pos", "bins of the final efficacy histogram"),
+        "excitotoxic_threshold": (
+            float,
+            30.0,
+            "nonneg",
+            "damage threshold of the NMDA calcium current, pA (excitotoxic load counts the excess)",
+        ),
     },
 }
 

@@ -78,8 +78,10 @@ from ..synapse.kernels import _next_u64, _seed_state, advance_decaying
     Q_TAUW,
     Q_NE,
     Q_GTONIC,
-) = range(44)
-N_Q = 44
+    Q_FCA,
+    Q_LOAD_THR,
+) = range(46)
+N_Q = 46
 H_MAX = 5.0
 
 
@@ -110,7 +112,8 @@ POST_BUFFER = 32
 def _touch(s, t, st, syn_post, post_buf, post_count, q, state, spare):  # pragma: no cover
     """Bring plastic synapse s to time t.
 
-    ``st[s] = [c, t_last, rho]``: calcium just after the synapse's last update. Calcium
+    ``st[s] = [c, t_last, rho, ∫c dt]``: calcium just after the synapse's last update,
+    and the time integral of calcium so far (µM·ms). Calcium
     jumps by C_post at every spike of the postsynaptic neuron, which are read from that
     neuron's buffer (those in (t_last, t]); between jumps it decays exponentially and ρ is
     advanced exactly over the closed-form threshold crossings.
@@ -172,7 +175,9 @@ def _touch(s, t, st, syn_post, post_buf, post_count, q, state, spare):  # pragma
         spare,
         noisy,
     )
-    st[s, 0] = c * math.exp(-(t - start) / tau_ca)
+    decay = math.exp(-(t - start) / tau_ca)
+    st[s, 3] += c * tau_ca * (1.0 - decay)
+    st[s, 0] = c * decay
     st[s, 1] = t
     st[s, 2] = rho
 
@@ -196,6 +201,8 @@ def run_replica(
     record_spikes,
     max_spikes,
     rho_steps,
+    stim,
+    stim_mask,
 ):  # pragma: no cover - compiled
     """Simulate one replica for ``n_steps``.
 
@@ -203,11 +210,18 @@ def run_replica(
     synapses are contiguous rows of the state; ``in_ptr``/``in_syn`` list the synapses
     onto each neuron for the periodic catch-up of its post-spike buffer.
 
+    ``stim`` (n_stim, 5) rows [start ms, stop ms, λ per step, weight nS, correlated] with
+    ``stim_mask`` (n_stim, N) selecting the stimulated neurons: extra Poisson input onto
+    AMPA, independent per neuron or (correlated) one shared draw per step.
+
     Returns (spike_t, spike_i, counts (n_bins, 2), rho_final, rho_samples, v_final,
-    overflow).
+    overflow, ca_load (N, pA ms above the damage threshold), c_integral (n_syn, µM ms)).
     """
     n = v0.shape[0]
     n_exc = int(q[Q_NE])
+    ca_load = np.zeros(n)
+    n_stim = stim.shape[0]
+    shared = np.zeros(n_stim, dtype=np.int64)
     dt = q[Q_DT]
     v = v0.copy()
     w_ad = np.zeros(n)
@@ -217,7 +231,7 @@ def run_replica(
     nb_ = np.zeros(n)
     ref = np.zeros(n, dtype=np.int64)
     n_syn = rho0.shape[0]
-    st = np.zeros((n_syn, 3))
+    st = np.zeros((n_syn, 4))
     st[:, 2] = rho0
     post_buf = np.zeros((n, POST_BUFFER))
     post_count = np.zeros(n, dtype=np.int64)
@@ -251,12 +265,23 @@ def run_replica(
         mg_k = mg / q[Q_BK]
         n_sp = 0
         row = step // bin_steps
+        t_now = step * dt
+        for m in range(n_stim):
+            if stim[m, 0] <= t_now < stim[m, 1] and stim[m, 4] > 0.0:
+                shared[m] = _poisson(stim[m, 2], math.exp(-stim[m, 2]), state)
         for i in range(n):
             # external Poisson drive onto AMPA
             if lam > 0.0:
                 k = _poisson(lam, expm, state)
                 if k > 0:
                     ga[i] += wdrive * k
+            for m in range(n_stim):
+                if stim_mask[m, i] and stim[m, 0] <= t_now < stim[m, 1]:
+                    if stim[m, 4] > 0.0:
+                        k = shared[m]
+                    else:
+                        k = _poisson(stim[m, 2], math.exp(-stim[m, 2]), state)
+                    ga[i] += stim[m, 3] * k
             # membrane (forward Euler); refractory neurons are held at reset
             if ref[i] > 0:
                 ref[i] -= 1
@@ -265,12 +290,11 @@ def run_replica(
                 vi = v[i]
                 g_n = scale * (na[i] - nb_[i])
                 block = 1.0 / (1.0 + mg_k * math.exp(-ba * vi))
-                cur = (
-                    -gl * (vi - el)
-                    - (ga[i] + g_tonic) * (vi - ee)
-                    - g_n * block * (vi - ee)
-                    - gg[i] * (vi - ei)
-                )
+                i_nmda = g_n * block * (vi - ee)
+                cur = -gl * (vi - el) - (ga[i] + g_tonic) * (vi - ee) - i_nmda - gg[i] * (vi - ei)
+                excess = -q[Q_FCA] * i_nmda - q[Q_LOAD_THR]  # inward NMDA Ca current, pA
+                if excess > 0.0:
+                    ca_load[i] += excess * dt
                 if adex:
                     arg = (vi - q[Q_VT]) / q[Q_DELTA_T]
                     cur += gl * q[Q_DELTA_T] * math.exp(min(arg, 20.0)) - w_ad[i]
@@ -356,6 +380,8 @@ def run_replica(
         rho_samples,
         v,
         overflow,
+        ca_load,
+        st[:, 3].copy(),
     )
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import xarray as xr
 
 from ..errors import MagsynapseError
-from ..receptors import get_block_model
+from ..receptors import RECEPTORS, get_block_model
 from ..results import annotate
 from ..synapse.params import BISTABLE_SETS
 from . import engine as E
@@ -49,6 +49,53 @@ class Record:
     rho_histogram_bins: int = 20
 
 
+@dataclass(frozen=True)
+class Stimulus:
+    """Extra Poisson input onto AMPA for a group of neurons during a time window.
+
+    Attributes
+    ----------
+    neurons : sequence of int
+        Indices of the stimulated neurons.
+    start, stop : float
+        Window, s.
+    rate : float
+        Input rate per neuron, Hz (the sum of its sources).
+    weight : float
+        AMPA weight of each input spike, nS.
+    correlated : bool
+        One shared input train for the whole group (synchronous input) instead of
+        independent trains.
+    """
+
+    neurons: Sequence[int]
+    start: float
+    stop: float
+    rate: float
+    weight: float = 0.5
+    correlated: bool = False
+
+
+def _stim_arrays(stimuli: Sequence[Stimulus], n: int, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    stim = np.zeros((len(stimuli), 5))
+    mask = np.zeros((len(stimuli), n), dtype=np.uint8)
+    for k, st in enumerate(stimuli):
+        idx = np.asarray(st.neurons, dtype=int)
+        if idx.size and (idx.min() < 0 or idx.max() >= n):
+            raise MagsynapseError(f"stimuli: neuron indices must lie in [0, {n})")
+        if not (0 <= st.start < st.stop) or st.rate < 0 or st.weight < 0:
+            raise MagsynapseError("stimuli: need 0 <= start < stop, rate >= 0, weight >= 0")
+        stim[k] = (
+            st.start * 1000.0,
+            st.stop * 1000.0,
+            st.rate * dt / 1000.0,
+            st.weight,
+            1.0 if st.correlated else 0.0,
+        )
+        mask[k, idx] = 1
+    return stim, mask
+
+
 def _stream_key(seed: int) -> int:
     return int.from_bytes(
         hashlib.blake2b(f"network|{seed}".encode(), digest_size=8).digest(), "little"
@@ -74,6 +121,8 @@ def parameter_vector(cfg: NetworkConfig) -> np.ndarray:
     q[E.Q_LAM] = dr.sources * dr.rate * dt / 1000.0
     q[E.Q_WDRIVE] = dr.weight
     q[E.Q_GTONIC] = dr.g_tonic
+    q[E.Q_FCA] = RECEPTORS["nmda_calcium"]["ca_fraction"]
+    q[E.Q_LOAD_THR] = cfg.recording.excitotoxic_threshold
     q[E.Q_W_EE_A], q[E.Q_W_EE_N] = cn.w_ee_ampa, cn.w_ee_nmda
     q[E.Q_W_EI_A], q[E.Q_W_EI_N] = cn.w_ei_ampa, cn.w_ei_nmda
     q[E.Q_W_IE_G], q[E.Q_W_II_G] = cn.w_ie_gaba, cn.w_ii_gaba
@@ -127,6 +176,8 @@ def simulate_network(
     seed: int | Sequence[int] = 1,
     T: float = 1.0,
     record: Record | None = None,
+    stimuli: Sequence[Stimulus] = (),
+    rho0: Any = None,
     threads: int | None = None,
 ) -> xr.Dataset:
     """Simulate K replicas (every [Mg]o × seed) in one call.
@@ -146,6 +197,11 @@ def simulate_network(
         Simulated time, s.
     record : Record, optional
         What to save (default: spikes, 10-ms rates, final efficacy histogram).
+    stimuli : sequence of Stimulus
+        Extra inputs to groups of neurons (protocols of the memory tasks).
+    rho0 : float or callable, optional
+        Initial E→E efficacies: a value, or ``f(pre, post)`` of the synapses' neuron
+        indices (e.g. a stored assembly).
     threads : int, optional
         Replicas run in parallel threads (default: numba's thread count).
 
@@ -178,43 +234,9 @@ def simulate_network(
     rho_steps = np.array(sorted(round(t * 1000.0 / dt) for t in rec.rho_times), dtype=np.int64)
     if np.any(rho_steps < 1) or np.any(rho_steps > n_steps):
         raise MagsynapseError(f"rho_times: must lie in (0, {T}] s")
-    q = parameter_vector(cfg)
-    nets = {s: _network_for_seed(cfg, s) for s in seeds}
-    max_spikes = int(cfg.network.N * T * 200) + 1000
-    jobs = [(m_i, s_i) for m_i in range(len(mg_list)) for s_i in range(len(seeds))]
-
-    def run(job):
-        m_i, s_i = job
-        net, v0 = nets[seeds[s_i]]
-        rho0 = np.full(len(net["ee_post"]), cfg.plasticity.rho0)
-        size = max_spikes
-        while True:
-            out = E.run_replica(
-                q,
-                mg_list[m_i],
-                v0,
-                net["out_ptr"],
-                net["out_post"],
-                net["out_kind"],
-                net["out_syn"],
-                net["syn_post"],
-                net["in_ptr"],
-                net["in_syn"],
-                rho0,
-                n_steps,
-                np.uint64(_stream_key(seeds[s_i])),
-                bin_steps,
-                rec.spikes,
-                size,
-                rho_steps,
-            )
-            if not out[-1]:
-                return out
-            size *= 4  # pragma: no cover - only for rates above 200 Hz
-
-    n_threads = threads or numba.get_num_threads()
-    with ThreadPoolExecutor(max_workers=max(1, min(n_threads, len(jobs)))) as pool:
-        results = list(pool.map(run, jobs))
+    results, jobs, _ = run_replicas(
+        cfg, mg_list, seeds, n_steps, bin_steps, rec, rho_steps, stimuli, rho0, threads
+    )
     single_mg = mg is None or np.ndim(mg) == 0
     return _dataset(
         cfg,
@@ -229,6 +251,63 @@ def simulate_network(
         rho_steps,
         bin_steps,
     )
+
+
+def run_replicas(
+    cfg, mg_list, seeds, n_steps, bin_steps, rec, rho_steps, stimuli=(), rho0=None, threads=None
+):
+    """Run every (mg, seed) replica; returns (raw results, jobs, networks by seed).
+
+    ``rho0`` is None (the config's value), a number, or a function ``f(pre, post)`` of the
+    E→E synapses' neuron indices returning their initial efficacies.
+    """
+    q = parameter_vector(cfg)
+    nets = {s: _network_for_seed(cfg, s) for s in seeds}
+    stim, mask = _stim_arrays(list(stimuli), cfg.network.N, cfg.network.dt)
+    max_spikes = int(cfg.network.N * n_steps * cfg.network.dt / 1000.0 * 200) + 1000
+    jobs = [(m_i, s_i) for m_i in range(len(mg_list)) for s_i in range(len(seeds))]
+
+    def initial(net):
+        if rho0 is None:
+            return np.full(len(net["ee_post"]), cfg.plasticity.rho0)
+        if callable(rho0):
+            return np.asarray(rho0(net["ee_pre"], net["ee_post"]), dtype=float)
+        return np.full(len(net["ee_post"]), float(rho0))
+
+    def run(job):
+        m_i, s_i = job
+        net, v0 = nets[seeds[s_i]]
+        size = max_spikes
+        while True:
+            out = E.run_replica(
+                q,
+                mg_list[m_i],
+                v0,
+                net["out_ptr"],
+                net["out_post"],
+                net["out_kind"],
+                net["out_syn"],
+                net["syn_post"],
+                net["in_ptr"],
+                net["in_syn"],
+                initial(net),
+                n_steps,
+                np.uint64(_stream_key(seeds[s_i])),
+                bin_steps,
+                rec.spikes,
+                size,
+                rho_steps,
+                stim,
+                mask,
+            )
+            if not out[6]:
+                return out
+            size *= 4  # pragma: no cover - only for rates above 200 Hz
+
+    n_threads = threads or numba.get_num_threads()
+    with ThreadPoolExecutor(max_workers=max(1, min(n_threads, len(jobs)))) as pool:
+        results = list(pool.map(run, jobs))
+    return results, jobs, nets
 
 
 def _dataset(
@@ -249,7 +328,10 @@ def _dataset(
     n_spk = max(len(r[0]) for r in results)
     spike_t = np.full((*shape, n_spk), np.nan)
     spike_i = np.full((*shape, n_spk), -1, dtype=np.int32)
-    for (m_i, s_i), (st, si, counts, rho, rho_s, _v, _) in zip(jobs, results, strict=True):
+    ca_load = np.empty(shape)
+    for (m_i, s_i), out in zip(jobs, results, strict=True):
+        st, si, counts, rho, rho_s = out[:5]
+        ca_load[m_i, s_i] = out[7][:n_e].mean() / 1000.0
         rate_e[m_i, s_i] = counts[:, 0].sum() / n_e / T
         rate_i[m_i, s_i] = counts[:, 1].sum() / n_i / T
         rho_mean[m_i, s_i] = rho.mean() if rho.size else np.nan
@@ -275,6 +357,16 @@ def _dataset(
                 (*dims, "population", "time"),
                 rate,
                 {"units": "Hz", "long_name": "population rate per bin"},
+            ),
+            "ca_load_E": (
+                dims,
+                ca_load,
+                {
+                    "units": "pC",
+                    "long_name": "mean excitotoxic "
+                    "load: NMDA calcium current above the damage threshold, "
+                    "integrated over time, per E neuron",
+                },
             ),
             "rho_hist": (
                 (*dims, "rho_bin"),
