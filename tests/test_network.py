@@ -263,3 +263,28 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay():
         )
     assert np.max(np.abs(rho_final - 0.5)) > 0.01  # plasticity acted
     np.testing.assert_allclose(rho_final, rho_ref, atol=2e-3)
+
+
+def test_low_mg_gives_seizure_like_events_and_excitotoxic_load():
+    """MODEL.md §6: Mg-free medium causes seizure-like events; on MgNet-AdEx events fill
+    a large share of the time at 0 mM and none at 1 mM; the excitotoxic load and the
+    synchrony fall as [Mg]o rises."""
+    from magsynapse.network.phenomena import hyperexcitability
+
+    ds = hyperexcitability(mg=[0.0, 1.0], T=1.5, sample=200).isel(seed=0)
+    assert float(ds.event_fraction.sel(mg=0.0)) > 0.2
+    assert float(ds.event_fraction.sel(mg=1.0)) < 0.01
+    assert float(ds.synchrony.sel(mg=0.0)) > 2 * float(ds.synchrony.sel(mg=1.0))
+    assert float(ds.ca_load_E.sel(mg=0.0)) > 100 * max(float(ds.ca_load_E.sel(mg=1.0)), 1e-3)
+
+
+def test_event_and_synchrony_measures():
+    from magsynapse.network.phenomena import population_events, synchrony_index
+
+    assert population_events(np.zeros(10), 0.005) == (0, 0.0, 0.0)
+    count, frac, dur = population_events(np.array([60.0] * 4 + [0.0] * 4), 0.005)
+    assert (count, frac, dur) == (1, 0.5, 0.02)
+    rng = np.random.default_rng(0)
+    t = rng.uniform(0, 10, 5000)
+    i = rng.integers(0, 50, 5000)
+    assert synchrony_index(t, i, np.arange(50), 10.0) < 0.3

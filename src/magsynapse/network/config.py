@@ -248,7 +248,7 @@ def from_dict(data: dict[str, Any]) -> NetworkConfig:
     return cfg
 
 
-BUILTIN = ("mgnet",)
+BUILTIN = ("mgnet", "mgnet_adex")
 
 
 def load_config(model: str | Path) -> NetworkConfig:
