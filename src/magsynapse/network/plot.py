@@ -41,3 +41,33 @@ def plot_network(ds: xr.Dataset, max_neurons: int = 200) -> Figure:
         ax_p.set_ylabel("population rate (Hz)")
         ax_p.legend(fontsize=8)
     return fig
+
+
+def plot_hyperexcitability(ds: xr.Dataset) -> Figure:
+    """Event share, synchrony and excitotoxic load versus [Mg]o (seed mean ± s.d.).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> ds = xr.Dataset({k: (("mg", "seed"), np.ones((2, 1))) for k in
+    ...                  ("event_fraction", "synchrony", "ca_load_E")},
+    ...                 coords={"mg": [0.0, 1.0], "seed": [1]})
+    >>> len(plot_hyperexcitability(ds).axes)
+    3
+    """
+    fig = Figure(figsize=(11.0, 3.2), layout="constrained")
+    axes = fig.subplots(1, 3)
+    panels = (
+        ("event_fraction", "share of time in seizure-like events"),
+        ("synchrony", "synchrony index χ"),
+        ("ca_load_E", "excitotoxic load per E neuron (pC)"),
+    )
+    for ax, (name, label) in zip(axes, panels, strict=True):
+        mean = ds[name].mean("seed")
+        sd = ds[name].std("seed")
+        ax.errorbar(ds.mg, mean, yerr=sd, marker="o", capsize=3)
+        ax.set_xlabel("[Mg]o (mM)")
+        ax.set_ylabel(label)
+    axes[2].set_yscale("symlog", linthresh=1.0)
+    fig.suptitle(ds.attrs.get("title", ""), fontsize=9)
+    return fig

@@ -16,6 +16,8 @@ from ..results import annotate, citations, save
 from .body_chapter import STEPS as BODY_STEPS
 from .body_chapter import body_chapter
 from .common import Report
+from .network_chapter import STEPS as NETWORK_STEPS
+from .network_chapter import network_chapter
 from .synapse_chapter import STEPS as SYNAPSE_STEPS
 from .synapse_chapter import synapse_chapter
 
@@ -41,7 +43,7 @@ def run_study(out: Path, seed: int = 20261127, progress: bool = True) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     rep = Report()
-    steps = [*SYNAPSE_STEPS, *BODY_STEPS]
+    steps = [*SYNAPSE_STEPS, *BODY_STEPS, *NETWORK_STEPS]
     bar = tqdm(total=len(steps), desc="default study", unit="step", disable=not progress)
 
     def step(name: str) -> None:
@@ -50,6 +52,7 @@ def run_study(out: Path, seed: int = 20261127, progress: bool = True) -> Path:
 
     synapse_chapter(rep, out, seed, step)
     body_chapter(rep, out, seed, step)
+    network_chapter(rep, out, seed, step)
     bar.close()
 
     # References and provenance
