@@ -21,7 +21,9 @@ magsynapse's config and parameter sets):
 
 Everything is integrated with Brian2's ``euler`` method at dt = 0.1 ms (the NMDA block
 makes V nonlinear, so Brian2 cannot integrate the group exactly; the conductances then
-decay by ``1 − dt/τ`` per step where magsynapse uses ``exp(−dt/τ)``). With
+decay by ``1 − dt/τ`` per step where magsynapse uses ``exp(−dt/τ)``, i.e. 2.5 % less
+AMPA charge per input; on the same seeds, emulating the exact decay in Brian2 raises its
+rates by about 5 % at N = 1000, [Mg]o = 1–2 mM, less than the seed-to-seed spread). With
 ``refractory=2*ms`` Brian2 holds V at reset for 19 steps after the spike step, magsynapse
 for 20. Observables: mean E and I rates over the run (Hz) and the final mean E→E ρ.
 
