@@ -82,7 +82,9 @@ from ..synapse.kernels import _next_u64, _seed_state, advance_decaying
     Q_LOAD_THR,
 ) = range(46)
 N_Q = 46
-H_MAX = 5.0
+#: Largest supra-threshold step of the efficacy (ms); the OU part is exact, the cubic
+#: (1e-3 of the drift) is split in (Strang), so the step only bounds the splitting error.
+H_MAX = 20.0
 
 
 @nb.njit(cache=True, inline="always")
