@@ -387,23 +387,72 @@ def run_replica(
     )
 
 
-def build_connectivity(n: int, n_exc: int, p: float, rng: np.random.Generator) -> dict:
+@nb.njit(cache=True)
+def _row(i, n, p, key, out):  # pragma: no cover - compiled
+    """Targets of neuron i (j ≠ i, each with probability p) by geometric skipping; writes
+    them into ``out`` when given (a second pass with the same stream) and returns the
+    count. Row i always uses the stream (key, i)."""
+    state = np.empty(4, dtype=np.uint64)
+    _seed_state(key, i, state)
+    count = 0
+    if p <= 0.0:
+        return 0
+    log_q = math.log1p(-p) if p < 1.0 else -np.inf
+    j = -1
+    while True:
+        if p >= 1.0:
+            j += 1
+        else:
+            j += 1 + math.floor(math.log(_uniform(state)) / log_q)
+        if j >= n - 1:
+            return count
+        if out.shape[0] > 0:
+            out[count] = j + 1 if j >= i else j
+        count += 1
+
+
+@nb.njit(cache=True, parallel=True)
+def _connect(n, p, key):  # pragma: no cover - compiled
+    counts = np.empty(n, dtype=np.int64)
+    empty = np.empty(0, dtype=np.int32)
+    for i in nb.prange(n):
+        counts[i] = _row(i, n, p, key, empty)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        ptr[i + 1] = ptr[i] + counts[i]
+    post = np.empty(ptr[n], dtype=np.int32)
+    for i in nb.prange(n):
+        _row(i, n, p, key, post[ptr[i] : ptr[i + 1]])
+    return ptr, post
+
+
+@nb.njit(cache=True)
+def _incoming(ee_post, n):  # pragma: no cover - compiled
+    """Counting sort of the plastic synapses by postsynaptic neuron: (in_ptr, in_syn)."""
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for j in ee_post:
+        ptr[j + 1] += 1
+    for j in range(n):
+        ptr[j + 1] += ptr[j]
+    fill = ptr[:-1].copy()
+    syn = np.empty(ee_post.shape[0], dtype=np.int64)
+    for s in range(ee_post.shape[0]):
+        j = ee_post[s]
+        syn[fill[j]] = s
+        fill[j] += 1
+    return ptr, syn
+
+
+def build_connectivity(n: int, n_exc: int, p: float, key: int) -> dict:
     """Random connectivity, each ordered pair independently with probability p, no
-    autapses. Returns CSR arrays by presynaptic neuron; plastic E→E synapses are numbered
-    in presynaptic order, with ``in_ptr``/``in_syn`` listing those onto each neuron.
+    autapses (compiled, parallel over rows; row i's targets depend only on (key, i)).
+    Returns CSR arrays by presynaptic neuron; plastic E→E synapses are numbered in
+    presynaptic order, with ``in_ptr``/``in_syn`` listing those onto each neuron.
 
     Kinds: 0 E→E (plastic index in ``out_syn``), 1 E→I, 2 I→E, 3 I→I.
     """
-    posts = []
-    counts = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        k = rng.binomial(n - 1, p)
-        targets = rng.choice(n - 1, size=k, replace=False)
-        targets = np.sort(targets + (targets >= i))
-        posts.append(targets)
-        counts[i] = k
-    out_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    out_post = (np.concatenate(posts) if posts else np.empty(0)).astype(np.int32)
+    out_ptr, out_post = _connect(n, float(p), np.uint64(key))
+    counts = np.diff(out_ptr)
     pre = np.repeat(np.arange(n), counts)
     exc_pre = pre < n_exc
     exc_post = out_post < n_exc
@@ -413,9 +462,7 @@ def build_connectivity(n: int, n_exc: int, p: float, rng: np.random.Generator) -
     out_syn = np.full(len(out_post), -1, dtype=np.int64)
     out_syn[ee] = np.arange(len(ee))
     ee_post = out_post[ee]
-    in_syn = np.argsort(ee_post, kind="stable").astype(np.int64)
-    in_counts = np.bincount(ee_post, minlength=n)
-    in_ptr = np.concatenate([[0], np.cumsum(in_counts)]).astype(np.int64)
+    in_ptr, in_syn = _incoming(ee_post, n)
     return {
         "out_ptr": out_ptr,
         "out_post": out_post,

@@ -148,7 +148,10 @@ def parameter_vector(cfg: NetworkConfig) -> np.ndarray:
 
 def _network_for_seed(cfg: NetworkConfig, seed: int) -> tuple[dict, np.ndarray]:
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
-    net = E.build_connectivity(cfg.network.N, cfg.n_exc, cfg.connectivity.p, rng)
+    key = int.from_bytes(
+        hashlib.blake2b(f"connectivity|{seed}".encode(), digest_size=8).digest(), "little"
+    )
+    net = E.build_connectivity(cfg.network.N, cfg.n_exc, cfg.connectivity.p, key)
     v0 = rng.uniform(cfg.neuron.E_L, cfg.neuron.V_th, cfg.network.N)
     return net, v0
 
