@@ -436,6 +436,13 @@ def _samples_options(f):
     )(f)
 
 
+def _regimen(species: str, salt: str | None, **kwargs):
+    """A regimen for ``species`` (doses per kg use its body weight)."""
+    from .body import make_regimen, pk_parameters
+
+    return make_regimen(salt, weight_kg=pk_parameters(species)["weight"], **kwargs)
+
+
 def _print_summary(ds) -> None:
     last = ds.isel(time=-1)
     for name in ("serum_total", "csf", "mg_o", "mg_i"):
@@ -493,20 +500,19 @@ def pk(
     """Magnesium pharmacokinetics: a regimen from dose to CSF and neuron."""
     if ctx.invoked_subcommand is not None:
         return
-    from .body import make_regimen, pk_parameters, simulate
+    from .body import simulate
     from .body.plot import plot_pk
 
     if out is None:
         raise click.UsageError("Missing option '--out'.")
     _check_out(out)
-    weight = pk_parameters(species)["weight"]
-    reg = make_regimen(
+    reg = _regimen(
+        species,
         salt,
         dose=dose,
         dose_elemental=dose_elemental,
         schedule=schedule,
         days=days,
-        weight_kg=weight,
         start_day=start_day,
         stop_day=stop_day,
         with_meal=not without_meal,
@@ -613,18 +619,11 @@ def pk_calibrate(species, write, check) -> None:
 )
 def pk_export_sbml(species, salt, dose, dose_elemental, schedule, days, out) -> None:
     """Write the model (baseline state, parameters, a regimen's events) as SBML."""
-    from .body import make_regimen, pk_parameters
     from .body.sbml import export_sbml
 
     _check_out(out)
-    weight = pk_parameters(species)["weight"]
-    reg = make_regimen(
-        salt,
-        dose=dose,
-        dose_elemental=dose_elemental,
-        schedule=schedule,
-        days=days,
-        weight_kg=weight,
+    reg = _regimen(
+        species, salt, dose=dose, dose_elemental=dose_elemental, schedule=schedule, days=days
     )
     click.echo(f"wrote {export_sbml(reg, out, species)}")
 

@@ -110,12 +110,33 @@ def _poisson(lam, expm, state):  # pragma: no cover - compiled
 POST_BUFFER = 32
 
 
+@nb.njit(cache=True, inline="always")
+def _advance(rho, c, length, q, state, spare):  # pragma: no cover - compiled
+    """ρ after ``length`` ms of calcium decaying from ``c`` (no events in between)."""
+    return advance_decaying(
+        rho,
+        c,
+        length,
+        q[Q_TAUCA],
+        q[Q_THD],
+        q[Q_THP],
+        q[Q_GD],
+        q[Q_GP],
+        q[Q_SIGMA],
+        q[Q_TAU],
+        q[Q_RSTAR],
+        H_MAX,
+        state,
+        spare,
+        q[Q_SIGMA] > 0.0,
+    )
+
+
 @nb.njit(cache=True)
 def _touch(s, t, st, syn_post, post_buf, post_count, q, state, spare):  # pragma: no cover
     """Bring plastic synapse s to time t.
 
-    ``st[s] = [c, t_last, rho, ∫c dt]``: calcium just after the synapse's last update,
-    and the time integral of calcium so far (µM·ms). Calcium
+    ``st[s] = [c, t_last, rho]``: calcium just after the synapse's last update. Calcium
     jumps by C_post at every spike of the postsynaptic neuron, which are read from that
     neuron's buffer (those in (t_last, t]); between jumps it decays exponentially and ρ is
     advanced exactly over the closed-form threshold crossings.
@@ -128,60 +149,23 @@ def _touch(s, t, st, syn_post, post_buf, post_count, q, state, spare):  # pragma
     # the post spikes in (t_last, t], newest first in the ring buffer
     n_new = 0
     while n_new < count and n_new < POST_BUFFER:
-        tk = post_buf[j, (count - 1 - n_new) % POST_BUFFER]
-        if tk <= t_last:
+        if post_buf[j, (count - 1 - n_new) % POST_BUFFER] <= t_last:
             break
         n_new += 1
     c = st[s, 0]
     rho = st[s, 2]
     start = t_last
     tau_ca = q[Q_TAUCA]
-    noisy = q[Q_SIGMA] > 0.0
     for m in range(n_new - 1, -1, -1):
         tk = post_buf[j, (count - 1 - m) % POST_BUFFER]
         if tk > t:
             continue
-        rho = advance_decaying(
-            rho,
-            c,
-            tk - start,
-            tau_ca,
-            q[Q_THD],
-            q[Q_THP],
-            q[Q_GD],
-            q[Q_GP],
-            q[Q_SIGMA],
-            q[Q_TAU],
-            q[Q_RSTAR],
-            H_MAX,
-            state,
-            spare,
-            noisy,
-        )
+        rho = _advance(rho, c, tk - start, q, state, spare)
         c = c * math.exp(-(tk - start) / tau_ca) + q[Q_CPOST]
         start = tk
-    rho = advance_decaying(
-        rho,
-        c,
-        t - start,
-        tau_ca,
-        q[Q_THD],
-        q[Q_THP],
-        q[Q_GD],
-        q[Q_GP],
-        q[Q_SIGMA],
-        q[Q_TAU],
-        q[Q_RSTAR],
-        H_MAX,
-        state,
-        spare,
-        noisy,
-    )
-    decay = math.exp(-(t - start) / tau_ca)
-    st[s, 3] += c * tau_ca * (1.0 - decay)
-    st[s, 0] = c * decay
+    st[s, 2] = _advance(rho, c, t - start, q, state, spare)
+    st[s, 0] = c * math.exp(-(t - start) / tau_ca)
     st[s, 1] = t
-    st[s, 2] = rho
 
 
 @nb.njit(cache=True, nogil=True)
@@ -217,7 +201,7 @@ def run_replica(
     AMPA, independent per neuron or (correlated) one shared draw per step.
 
     Returns (spike_t, spike_i, counts (n_bins, 2), rho_final, rho_samples, v_final,
-    overflow, ca_load (N, pA ms above the damage threshold), c_integral (n_syn, µM ms)).
+    overflow, ca_load (N, pA ms above the damage threshold)).
     """
     n = v0.shape[0]
     n_exc = int(q[Q_NE])
@@ -233,7 +217,7 @@ def run_replica(
     nb_ = np.zeros(n)
     ref = np.zeros(n, dtype=np.int64)
     n_syn = rho0.shape[0]
-    st = np.zeros((n_syn, 4))
+    st = np.zeros((n_syn, 3))
     st[:, 2] = rho0
     post_buf = np.zeros((n, POST_BUFFER))
     post_count = np.zeros(n, dtype=np.int64)
@@ -383,7 +367,6 @@ def run_replica(
         v,
         overflow,
         ca_load,
-        st[:, 3].copy(),
     )
 
 
