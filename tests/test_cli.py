@@ -11,6 +11,17 @@ from magsynapse.cli import main
 from magsynapse.results import load
 
 
+def assert_one_line_error(capsys, args, fragments):
+    """The command exits with status 2 and one line that contains every fragment."""
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
 def run(capsys, *args):
     code = main(list(args))
     out = capsys.readouterr()
@@ -157,13 +168,7 @@ def test_cite_prints_references(capsys, tmp_path):
 )
 def test_errors_are_one_line(capsys, tmp_path, args, fragments):
     args = [str(tmp_path / "x.nc") if a == "X" else a for a in args]
-    code, _, err = run(capsys, *args)
-    assert code == 2
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[0]
+    assert_one_line_error(capsys, args, fragments)
 
 
 def test_unwritable_output_path(capsys, tmp_path):
@@ -312,12 +317,7 @@ def test_pk_calibrate_check_and_sbml(capsys, tmp_path):
 )
 def test_pk_errors_are_one_line(capsys, tmp_path, args, fragments):
     args = [str(tmp_path / "x.nc") if a == "X" else a for a in args]
-    code, _, err = run(capsys, *args)
-    assert code == 2
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, err
-    for fragment in fragments:
-        assert fragment in lines[0]
+    assert_one_line_error(capsys, args, fragments)
 
 
 def test_network_commands(capsys, tmp_path):
@@ -363,9 +363,4 @@ def test_network_commands(capsys, tmp_path):
 )
 def test_network_errors_are_one_line(capsys, tmp_path, args, fragments):
     args = [str(tmp_path / "x.nc") if a == "X" else a for a in args]
-    code, _, err = run(capsys, *args)
-    assert code == 2
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, err
-    for fragment in fragments:
-        assert fragment in lines[0]
+    assert_one_line_error(capsys, args, fragments)
