@@ -79,6 +79,12 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "tau": (float, 15.0, "pos", "efficacy time constant, s (overrides the set's)"),
         "sigma": (float, 0.0, "nonneg", "noise amplitude (overrides the set's)"),
         "rho0": (float, 0.5, "frac", "initial efficacy"),
+        "c_pre_scale": (
+            float,
+            1.0,
+            "nonneg",
+            "multiplies the set's C_pre (a model choice, documented in the model file)",
+        ),
         "voltage_gated_pre": (bool, True, None, "c += C_pre B(V_post) on a pre spike"),
     },
     "recording": {
@@ -248,7 +254,7 @@ def from_dict(data: dict[str, Any]) -> NetworkConfig:
     return cfg
 
 
-BUILTIN = ("mgnet", "mgnet_adex")
+BUILTIN = ("mgnet", "mgnet_adex", "mgnet_memory")
 
 
 def load_config(model: str | Path) -> NetworkConfig:

@@ -132,11 +132,31 @@ def _advance(rho, c, length, q, state, spare):  # pragma: no cover - compiled
     )
 
 
+@nb.njit(cache=True, inline="always")
+def _above(c, length, theta, tau_ca):  # pragma: no cover - compiled
+    """Time (ms) that calcium decaying from ``c`` spends above ``theta`` within ``length``."""
+    if c <= theta:
+        return 0.0
+    return min(length, tau_ca * math.log(c / theta))
+
+
+@nb.njit(cache=True, inline="always")
+def _segment(s, c, length, st, q, state, spare):  # pragma: no cover - compiled
+    """Advance synapse s's ρ over ``length`` ms of decay from ``c``; count the time above
+    the thresholds."""
+    tau_ca = q[Q_TAUCA]
+    if c > q[Q_THD]:
+        st[s, 3] += _above(c, length, q[Q_THD], tau_ca)
+        st[s, 4] += _above(c, length, q[Q_THP], tau_ca)
+    st[s, 2] = _advance(st[s, 2], c, length, q, state, spare)
+
+
 @nb.njit(cache=True)
 def _touch(s, t, st, syn_post, post_buf, post_count, q, state, spare):  # pragma: no cover
     """Bring plastic synapse s to time t.
 
-    ``st[s] = [c, t_last, rho]``: calcium just after the synapse's last update. Calcium
+    ``st[s] = [c, t_last, rho, time above θ_d, time above θ_p]``: calcium just after the
+    synapse's last update, and the time (ms) it has spent above each threshold. Calcium
     jumps by C_post at every spike of the postsynaptic neuron, which are read from that
     neuron's buffer (those in (t_last, t]); between jumps it decays exponentially and ρ is
     advanced exactly over the closed-form threshold crossings.
@@ -153,17 +173,16 @@ def _touch(s, t, st, syn_post, post_buf, post_count, q, state, spare):  # pragma
             break
         n_new += 1
     c = st[s, 0]
-    rho = st[s, 2]
     start = t_last
     tau_ca = q[Q_TAUCA]
     for m in range(n_new - 1, -1, -1):
         tk = post_buf[j, (count - 1 - m) % POST_BUFFER]
         if tk > t:
             continue
-        rho = _advance(rho, c, tk - start, q, state, spare)
+        _segment(s, c, tk - start, st, q, state, spare)
         c = c * math.exp(-(tk - start) / tau_ca) + q[Q_CPOST]
         start = tk
-    st[s, 2] = _advance(rho, c, t - start, q, state, spare)
+    _segment(s, c, t - start, st, q, state, spare)
     st[s, 0] = c * math.exp(-(t - start) / tau_ca)
     st[s, 1] = t
 
@@ -201,7 +220,9 @@ def run_replica(
     AMPA, independent per neuron or (correlated) one shared draw per step.
 
     Returns (spike_t, spike_i, counts (n_bins, 2), rho_final, rho_samples, v_final,
-    overflow, ca_load (N, pA ms above the damage threshold)).
+    overflow, ca_load (N, pA ms above the damage threshold), ca_pre (summed presynaptic
+    calcium jumps per plastic synapse), synapse state at the end (n_syn, 5): calcium,
+    time of update, ρ, ms above θ_d, ms above θ_p).
     """
     n = v0.shape[0]
     n_exc = int(q[Q_NE])
@@ -217,8 +238,9 @@ def run_replica(
     nb_ = np.zeros(n)
     ref = np.zeros(n, dtype=np.int64)
     n_syn = rho0.shape[0]
-    st = np.zeros((n_syn, 3))
+    st = np.zeros((n_syn, 5))
     st[:, 2] = rho0
+    ca_pre = np.zeros(n_syn)
     post_buf = np.zeros((n, POST_BUFFER))
     post_count = np.zeros(n, dtype=np.int64)
     since_catchup = np.zeros(n, dtype=np.int64)
@@ -333,9 +355,11 @@ def run_replica(
                     if plastic:
                         _touch(s, t_sp, st, syn_post, post_buf, post_count, q, state, spare)
                         if vgate:
-                            st[s, 0] += q[Q_CPRE] / (1.0 + mg_k * math.exp(-ba * v[post]))
+                            inc = q[Q_CPRE] / (1.0 + mg_k * math.exp(-ba * v[post]))
                         else:
-                            st[s, 0] += q[Q_CPRE]
+                            inc = q[Q_CPRE]
+                        st[s, 0] += inc
+                        ca_pre[s] += inc
                     w = q[Q_W_EE_N] * st[s, 2]
                     na[post] += w
                     nb_[post] += w
@@ -367,6 +391,8 @@ def run_replica(
         v,
         overflow,
         ca_load,
+        ca_pre,
+        st,
     )
 
 

@@ -128,7 +128,8 @@ def parameter_vector(cfg: NetworkConfig) -> np.ndarray:
     q[E.Q_W_IE_G], q[E.Q_W_II_G] = cn.w_ie_gaba, cn.w_ii_gaba
     s = BISTABLE_SETS[pl.set]
     q[E.Q_PLASTIC] = 1.0 if pl.enabled else 0.0
-    q[E.Q_CPRE], q[E.Q_CPOST], q[E.Q_TAUCA] = s["c_pre"], s["c_post"], s["tau_ca"]
+    q[E.Q_CPRE] = s["c_pre"] * pl.c_pre_scale
+    q[E.Q_CPOST], q[E.Q_TAUCA] = s["c_post"], s["tau_ca"]
     q[E.Q_THD], q[E.Q_THP] = s["theta_d"], s["theta_p"]
     q[E.Q_GD], q[E.Q_GP], q[E.Q_RSTAR] = s["gamma_d"], s["gamma_p"], s["rho_star"]
     q[E.Q_SIGMA] = pl.sigma
@@ -261,8 +262,9 @@ def run_replicas(
 ):
     """Run every (mg, seed) replica; returns (raw results, jobs, networks by seed).
 
-    ``rho0`` is None (the config's value), a number, or a function ``f(pre, post)`` of the
-    E→E synapses' neuron indices returning their initial efficacies.
+    ``rho0`` is None (the config's value), a number, a function ``f(pre, post)`` of the
+    E→E synapses' neuron indices returning their initial efficacies, or a dict of such
+    arrays per job ``(mg index, seed index)`` (e.g. the efficacies a previous run learned).
     """
     q = parameter_vector(cfg)
     nets = {s: _network_for_seed(cfg, s) for s in seeds}
@@ -270,7 +272,9 @@ def run_replicas(
     max_spikes = int(cfg.network.N * n_steps * cfg.network.dt / 1000.0 * 200) + 1000
     jobs = [(m_i, s_i) for m_i in range(len(mg_list)) for s_i in range(len(seeds))]
 
-    def initial(net):
+    def initial(net, job):
+        if isinstance(rho0, dict):
+            return np.asarray(rho0[job], dtype=float)
         if rho0 is None:
             return np.full(len(net["ee_post"]), cfg.plasticity.rho0)
         if callable(rho0):
@@ -293,7 +297,7 @@ def run_replicas(
                 net["syn_post"],
                 net["in_ptr"],
                 net["in_syn"],
-                initial(net),
+                initial(net, job),
                 n_steps,
                 np.uint64(_stream_key(seeds[s_i])),
                 bin_steps,
