@@ -140,6 +140,10 @@ def test_parameters_come_from_the_synapse_layer():
     assert q[E.Q_GP] == dp["gamma_p"] and q[E.Q_THP] == dp["theta_p"]
     assert q[E.Q_CPOST] == dp["c_post"] and q[E.Q_TAUCA] == dp["tau_ca"]
     assert q[E.Q_TAU] == 15000.0  # MgNet's tau_rho = 15 s
+    hs = BISTABLE_SETS["hippocampal_slices"]
+    qm = parameter_vector(load_config("mgnet_memory"))
+    assert qm[E.Q_CPRE] == 2.5 * hs["c_pre"] and qm[E.Q_CPOST] == hs["c_post"]
+    assert qm[E.Q_THD] == hs["theta_d"] and qm[E.Q_GP] == hs["gamma_p"]
 
 
 @pytest.mark.parametrize(
@@ -155,6 +159,7 @@ def test_parameters_come_from_the_synapse_layer():
         ("[neuron]\nV_reset = -40\n", "V_reset must be below V_th"),
         ("[connectivity]\np = 2\n", "[connectivity].p must be in [0, 1]"),
         ("[drive]\nrate = 'fast'\n", "[drive].rate must be a number"),
+        ("[plasticity]\nc_pre_scale = -1\n", "[plasticity].c_pre_scale must be >= 0"),
         ("[network\n", "network config"),
     ],
 )
@@ -183,10 +188,12 @@ def test_unknown_model_and_bad_arguments():
 
 @numba.njit(cache=True)
 def _clock_driven_synapse(times, amps, t_end, h, tau_ca, thd, thp, gd, gp, tau):
-    """Euler integration of one synapse's calcium and efficacy on a fixed grid."""
+    """Euler integration of one synapse's calcium and efficacy on a fixed grid: returns
+    (ρ, time above θ_d, time above θ_p, ∫c dt)."""
     c = 0.0
     rho = 0.5
     k = 0
+    above_d = above_p = integral = 0.0
     decay = math.exp(-h / tau_ca)
     for step in range(int(t_end / h)):
         t = step * h
@@ -195,14 +202,18 @@ def _clock_driven_synapse(times, amps, t_end, h, tau_ca, thd, thp, gd, gp, tau):
             k += 1
         hd = 1.0 if c > thd else 0.0
         hp = 1.0 if c > thp else 0.0
+        above_d += h * hd
+        above_p += h * hp
+        integral += h * c
         rho += h * (-rho * (1 - rho) * (0.5 - rho) + gp * (1 - rho) * hp - gd * rho * hd) / tau
         c *= decay
-    return rho
+    return rho, above_d, above_p, integral
 
 
 def test_lazy_event_driven_plasticity_matches_clock_driven_replay():
     """Replay the engine's own spike trains through a clock-driven integration (2.5-µs
-    steps) of every plastic synapse's calcium and efficacy: the final ρ agree."""
+    steps) of every plastic synapse's calcium and efficacy: the final ρ, the times above
+    the thresholds and the calcium integral (from the summed jumps) agree."""
     cfg = load_config("mgnet").replace(
         network={"N": 60},
         plasticity={"voltage_gated_pre": False, "tau": 0.5},
@@ -233,13 +244,14 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay():
         np.zeros((0, 5)),
         np.zeros((0, 60), dtype=np.uint8),
     )
-    spike_t, spike_i, rho_final = out[0], out[1], out[3]
+    spike_t, spike_i, rho_final, state = out[0], out[1], out[3], out[9]
     assert len(spike_t) > 100
     from magsynapse.synapse.params import BISTABLE_SETS
 
     s = BISTABLE_SETS["DP"]
     t_end = n_steps * cfg.network.dt
     rho_ref = np.empty(len(rho0))
+    ref = np.empty((len(rho0), 3))
     for k, (pre, post) in enumerate(zip(net["ee_pre"], net["ee_post"], strict=True)):
         times = np.concatenate([spike_t[spike_i == pre], spike_t[spike_i == post]])
         amps = np.concatenate(
@@ -249,7 +261,7 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay():
             ]
         )
         order = np.argsort(times, kind="stable")
-        rho_ref[k] = _clock_driven_synapse(
+        rho_ref[k], *ref[k] = _clock_driven_synapse(
             times[order],
             amps[order],
             t_end,
@@ -263,6 +275,13 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay():
         )
     assert np.max(np.abs(rho_final - 0.5)) > 0.01  # plasticity acted
     np.testing.assert_allclose(rho_final, rho_ref, atol=2e-3)
+    np.testing.assert_allclose(state[:, 2], rho_final)
+    assert ref[:, 1].max() > 10.0  # some synapses spent time above θ_p
+    np.testing.assert_allclose(state[:, 3], ref[:, 0], atol=0.02, rtol=1e-3)
+    np.testing.assert_allclose(state[:, 4], ref[:, 1], atol=0.02, rtol=1e-3)
+    counts = np.bincount(spike_i, minlength=60)
+    integral = s["tau_ca"] * (out[8] + s["c_post"] * counts[net["ee_post"]] - state[:, 0])
+    np.testing.assert_allclose(integral, ref[:, 2], rtol=2e-3, atol=0.05)
 
 
 def test_low_mg_gives_seizure_like_events_and_excitotoxic_load():
@@ -288,3 +307,53 @@ def test_event_and_synchrony_measures():
     t = rng.uniform(0, 10, 5000)
     i = rng.integers(0, 50, 5000)
     assert synchrony_index(t, i, np.arange(50), 10.0) < 0.3
+
+
+def test_memory_assembly_is_encoded_and_recalled_from_a_partial_cue():
+    """Hebbian encoding through Mg-gated NMDA calcium: the stimulated assembly's synapses
+    potentiate and the others stay DOWN; a half cue then drives the uncued half above the
+    other E neurons (recall score above chance) while the untrained network stays at
+    chance (0.5); stronger block at 2 mM lets less calcium in, so less is learned."""
+    from magsynapse.network.phenomena import memory
+
+    ds = memory(mg=[1.0, 2.0], seeds=[1], observe=0.3).isel(seed=0)
+    at1 = ds.sel(mg=1.0)
+    assert float(at1.rho_assembly) > 0.3
+    assert float(at1.rho_other) < 0.1 * float(at1.rho_assembly)
+    assert float(at1.recall) > 0.62
+    assert abs(float(at1.recall_naive) - 0.5) < 0.06
+    assert float(at1.rate_uncued) > 3 * float(at1.rate_other)
+    assert float(ds.rho_assembly.sel(mg=2.0)) < 0.6 * float(at1.rho_assembly)
+    assert not bool(ds.runaway.any())
+    assert ds.rate_assembly.dims == ("mg", "time")
+
+
+def test_memory_measures():
+    from magsynapse.network.phenomena import memory, persistence, recall_auc
+
+    assert recall_auc(np.ones(5), np.ones(7)) == 0.5
+    assert recall_auc(np.array([2.0]), np.array([0.0, 1.0])) == 1.0
+    assert persistence(np.array([5.0, 50.0]), 0.025, 10.0) == (0.0, False)
+    assert persistence(np.array([50.0, 50.0]), 0.025, 10.0) == (0.05, True)
+    with pytest.raises(MagsynapseError, match="assembly"):
+        memory(assembly=5000)
+    with pytest.raises(MagsynapseError, match="cue_fraction"):
+        memory(cue_fraction=1.5)
+
+
+def test_correlated_input_gives_a_potentiation_signal_above_background():
+    """Two rate-matched groups, one with synchronous input: only coincident pre-post
+    activity lets NMDA calcium reach θ_p (C_post < θ_d in the hippocampal-slices set), so
+    the synchronous group's synapses spend far longer above θ_p; raising [Mg]o shrinks
+    that signal (stronger block)."""
+    from magsynapse.network.phenomena import signal_to_noise
+
+    ds = signal_to_noise(mg=[1.0, 2.0], seeds=[1]).isel(seed=0)
+    at1 = ds.sel(mg=1.0)
+    assert abs(float(at1.rate_signal) / float(at1.rate_background) - 1.0) < 0.3
+    assert float(at1.snr) > 4.0
+    assert float(at1.calcium_signal) > float(at1.calcium_background)
+    assert float(ds.above_p_signal.sel(mg=2.0)) < float(at1.above_p_signal)
+    assert float(ds.nmda_calcium_signal.sel(mg=2.0)) < float(at1.nmda_calcium_signal)
+    with pytest.raises(MagsynapseError, match="group"):
+        signal_to_noise(group=1)

@@ -1,10 +1,17 @@
 """Network phenomena as functions of [Mg]o (MODEL.md §6).
 
-So far: low-Mg hyperexcitability — seizure-like population events, their rate and share
-of time, the synchrony index, and the excitotoxic load. Shown on ``mgnet_adex``, MgNet with
-spike-frequency adaptation and a 1.5× NMDA share: plain MgNet only switches to sustained
-runaway activity as [Mg]o → 0 (no discrete events), because nothing terminates an event;
-adaptation does, as in Mg-free hippocampal slices.
+* :func:`hyperexcitability` — low-Mg seizure-like population events, their rate and share
+  of time, the synchrony index, and the excitotoxic load. Shown on ``mgnet_adex``, MgNet
+  with spike-frequency adaptation and a 1.5× NMDA share: plain MgNet only switches to
+  sustained runaway activity as [Mg]o → 0 (no discrete events), because nothing terminates
+  an event; adaptation does, as in Mg-free hippocampal slices.
+* :func:`memory` — a cell assembly encoded by repeated stimulation through E→E plasticity,
+  recalled from a partial cue (recall score), and the NMDA-supported persistent activity
+  after the cue (working-memory duration), on ``mgnet_memory`` (see its file for why
+  MgNet itself cannot store anything).
+* :func:`signal_to_noise` — synaptic calcium driven by correlated input against
+  rate-matched background input (the potentiation signal-to-noise), on ``mgnet_memory``:
+  in MgNet every postsynaptic spike lifts calcium above θ_p, so only rates count there.
 """
 
 from __future__ import annotations
@@ -15,8 +22,12 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from ..errors import MagsynapseError
+from ..receptors import get_block_model
+from ..results import annotate
+from ..synapse.params import BISTABLE_SETS
 from .config import NetworkConfig, load_config
-from .simulate import Record, simulate_network
+from .simulate import Record, Stimulus, run_replicas, simulate_network
 
 #: A seizure-like population event: E population rate above this (Hz), 5-ms bins — five
 #: times MgNet's ≈ 10 Hz at 1 mM (a documented choice).
@@ -124,3 +135,323 @@ def hyperexcitability(
     res.attrs = dict(ds.attrs)
     res.attrs["title"] = f"Low-Mg hyperexcitability of {cfg.network.name}"
     return res
+
+
+#: Persistent activity: the assembly's rate stays this far (Hz) above the baseline rate of
+#: the other E neurons (a documented choice, about 5× MgNet-Memory's baseline).
+PERSISTENCE_MARGIN = 10.0
+
+
+def recall_auc(assembly_counts: np.ndarray, other_counts: np.ndarray) -> float:
+    """Probability that an uncued assembly neuron fired more than a non-assembly neuron
+    during the cue (ties count one half): 0.5 is chance, 1 is perfect completion.
+
+    Examples
+    --------
+    >>> recall_auc(np.array([3, 4]), np.array([0, 1, 3]))
+    0.9166666666666666
+    """
+    a = np.asarray(assembly_counts, dtype=float)[:, None]
+    b = np.asarray(other_counts, dtype=float)[None, :]
+    return float(np.mean((a > b) + 0.5 * (a == b)))
+
+
+def persistence(rate: np.ndarray, bin_s: float, threshold: float) -> tuple[float, bool]:
+    """Time (s) until a rate trace, starting at the cue's offset, first falls below
+    ``threshold``; and whether it never did (censored at the end of the trace).
+
+    Examples
+    --------
+    >>> persistence(np.array([40.0, 30, 12, 5, 30]), 0.025, 10.0)
+    (0.075, False)
+    """
+    below = np.flatnonzero(np.asarray(rate) < threshold)
+    if below.size == 0:
+        return round(len(rate) * bin_s, 12), True
+    return round(float(below[0] * bin_s), 12), False
+
+
+def memory(
+    config: NetworkConfig | str = "mgnet_memory",
+    mg: Sequence[float] = (0.6, 0.8, 1.0, 1.5, 2.0),
+    seeds: Sequence[int] = (1,),
+    assembly: int = 160,
+    cue_fraction: float = 0.5,
+    repeats: int = 5,
+    stim_rate: float = 3000.0,
+    stim_weight: float = 1.0,
+    observe: float = 1.0,
+) -> xr.Dataset:
+    """Encode a cell assembly through E→E plasticity, then recall it from a partial cue.
+
+    *Encoding* (plastic, one batched run over [Mg]o × seed): the first ``assembly`` E
+    neurons get ``repeats`` stimulations of 100 ms every 300 ms from t = 0.2 s (extra
+    Poisson input, ``stim_rate`` Hz of ``stim_weight`` nS onto AMPA). *Test* (efficacies
+    frozen at the learned values, fresh network state): 0.5 s of baseline, then the first
+    ``cue_fraction`` of the assembly gets the same input for 150 ms, then ``observe`` s
+    without input. A *naive* test (efficacies never trained) runs alongside as the
+    control.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over (``mg``, ``seed``): ``rho_assembly`` / ``rho_other`` (mean learned efficacy
+        inside the assembly / of every other E→E synapse), ``recall`` and
+        ``recall_naive`` (:func:`recall_auc` of the uncued half against the other E
+        neurons during the cue), ``rate_cued``, ``rate_uncued``, ``rate_other`` (Hz,
+        during the cue), ``rate_baseline`` (Hz, other E neurons before the cue),
+        ``wm_duration`` (s the assembly stays :data:`PERSISTENCE_MARGIN` Hz above
+        baseline after the cue, :func:`persistence`; NaN in a runaway network),
+        ``wm_censored``, ``runaway`` (baseline above :data:`EVENT_THRESHOLD`: learning
+        has spread to the whole network), and the assembly's
+        ``rate_assembly`` over ``time`` (s after the cue's offset, 25-ms bins).
+    """
+    cfg = load_config(config) if isinstance(config, str) else config
+    n_e = cfg.n_exc
+    if not (2 <= assembly < n_e):
+        raise MagsynapseError(f"assembly: need 2 <= assembly < {n_e} (the E neurons)")
+    if not (0 < cue_fraction < 1) or repeats < 1 or stim_rate <= 0 or observe <= 0:
+        raise MagsynapseError(
+            "memory: need 0 < cue_fraction < 1, repeats >= 1, stim_rate > 0, observe > 0"
+        )
+    n_cue = max(1, round(cue_fraction * assembly))
+    group = np.arange(assembly)
+    cued, uncued, other = group[:n_cue], group[n_cue:], np.arange(assembly, n_e)
+    dt = cfg.network.dt
+    mg_list = [np.array([float(m)]) for m in mg]
+    seeds = [int(s) for s in seeds]
+    rec = Record(spikes=True, rate_bin=25.0, rho_histogram_bins=1)
+    none = np.zeros(0, dtype=np.int64)
+    encode = [
+        Stimulus(group, 0.2 + 0.3 * k, 0.3 + 0.3 * k, stim_rate, stim_weight)
+        for k in range(repeats)
+    ]
+    t_enc = 0.2 + 0.3 * repeats
+    learned, jobs, nets = run_replicas(
+        cfg, mg_list, seeds, round(t_enc * 1000 / dt), 250, rec, none, encode
+    )
+    t_cue, t_off = 0.5, 0.65
+    t_test = t_off + observe
+    test_cfg = cfg.replace(plasticity={"enabled": False})
+    cue = [Stimulus(cued, t_cue, t_off, stim_rate, stim_weight)]
+    n_test = round(t_test * 1000 / dt)
+    rho = {job: out[3] for job, out in zip(jobs, learned, strict=True)}
+    tested, _, _ = run_replicas(test_cfg, mg_list, seeds, n_test, 250, rec, none, cue, rho)
+    naive, _, _ = run_replicas(test_cfg, mg_list, seeds, n_test, 250, rec, none, cue)
+    shape = (len(mg_list), len(seeds))
+    names = (
+        "rho_assembly",
+        "rho_other",
+        "recall",
+        "recall_naive",
+        "rate_cued",
+        "rate_uncued",
+        "rate_other",
+        "rate_baseline",
+        "wm_duration",
+    )
+    out: dict[str, np.ndarray] = {k: np.empty(shape) for k in names}
+    censored = np.zeros(shape, dtype=bool)
+    runaway = np.zeros(shape, dtype=bool)
+    bin_s = 0.025
+    n_bins = round(observe / bin_s)
+    trace = np.empty((*shape, n_bins))
+    for (m_i, s_i), enc, test, ctrl in zip(jobs, learned, tested, naive, strict=True):
+        net = nets[seeds[s_i]][0]
+        inside = (net["ee_pre"] < assembly) & (net["ee_post"] < assembly)
+        out["rho_assembly"][m_i, s_i] = enc[3][inside].mean()
+        out["rho_other"][m_i, s_i] = enc[3][~inside].mean()
+        for name, res in (("recall", test), ("recall_naive", ctrl)):
+            t, i = res[0] / 1000.0, res[1]
+            window = (t >= t_cue) & (t < t_off)
+            counts = np.bincount(i[window], minlength=n_e)[:n_e]
+            out[name][m_i, s_i] = recall_auc(counts[uncued], counts[other])
+            if name == "recall":
+                dur = t_off - t_cue
+                out["rate_cued"][m_i, s_i] = counts[cued].mean() / dur
+                out["rate_uncued"][m_i, s_i] = counts[uncued].mean() / dur
+                out["rate_other"][m_i, s_i] = counts[other].mean() / dur
+                base = (t >= 0.1) & (t < t_cue) & (i >= assembly) & (i < n_e)
+                baseline = base.sum() / len(other) / (t_cue - 0.1)
+                out["rate_baseline"][m_i, s_i] = baseline
+                late = (t >= t_off) & (i < assembly)
+                b = np.minimum(((t[late] - t_off) / bin_s).astype(int), n_bins - 1)
+                trace[m_i, s_i] = np.bincount(b, minlength=n_bins) / assembly / bin_s
+                dur_wm, cens = persistence(trace[m_i, s_i], bin_s, baseline + PERSISTENCE_MARGIN)
+                # in a runaway network nothing persists above the rest: no duration
+                runaway[m_i, s_i] = baseline > EVENT_THRESHOLD
+                out["wm_duration"][m_i, s_i] = np.nan if runaway[m_i, s_i] else dur_wm
+                censored[m_i, s_i] = cens
+    dims = ("mg", "seed")
+    meta = {
+        "rho_assembly": ("1", "mean learned efficacy inside the assembly"),
+        "rho_other": ("1", "mean learned efficacy of the other E->E synapses"),
+        "recall": ("1", "recall score: AUC of uncued assembly vs other E neurons in the cue"),
+        "recall_naive": ("1", "recall score of the untrained network (control)"),
+        "rate_cued": ("Hz", "rate of the cued assembly neurons during the cue"),
+        "rate_uncued": ("Hz", "rate of the uncued assembly neurons during the cue"),
+        "rate_other": ("Hz", "rate of the other E neurons during the cue"),
+        "rate_baseline": ("Hz", "rate of the other E neurons before the cue"),
+        "wm_duration": ("s", "persistent activity of the assembly after the cue"),
+    }
+    res = xr.Dataset(
+        {k: (dims, v, {"units": meta[k][0], "long_name": meta[k][1]}) for k, v in out.items()},
+        coords={"mg": [float(m) for m in mg], "seed": seeds},
+    )
+    res["wm_censored"] = (dims, censored, {"long_name": "persistent to the end of the test"})
+    res["runaway"] = (
+        dims,
+        runaway,
+        {"long_name": f"runaway network: baseline E rate above {EVENT_THRESHOLD:g} Hz"},
+    )
+    res["rate_assembly"] = (
+        (*dims, "time"),
+        trace,
+        {"units": "Hz", "long_name": "assembly rate after the cue's offset"},
+    )
+    res = res.assign_coords(time=(np.arange(n_bins) + 0.5) * bin_s)
+    res.time.attrs["units"] = "s"
+    res.mg.attrs["units"] = "mM"
+    return annotate(
+        res,
+        title=f"Memory tasks on {cfg.network.name} (assembly {assembly} of {n_e} E neurons)",
+        config={
+            **{f"{s}.{k}": v for s, d in cfg.to_dict().items() for k, v in d.items()},
+            "assembly": assembly,
+            "cue_fraction": cue_fraction,
+            "repeats": repeats,
+            "stim_rate_Hz": stim_rate,
+            "stim_weight_nS": stim_weight,
+            "observe_s": observe,
+        },
+        parameter_sets=[
+            BISTABLE_SETS[cfg.plasticity.set],
+            get_block_model(cfg.channels.block).params,
+        ],
+        references={"graupner_brunel_2012"},
+        seed=seeds[0],
+    )
+
+
+def signal_to_noise(
+    config: NetworkConfig | str = "mgnet_memory",
+    mg: Sequence[float] = (0.3, 0.5, 0.7, 1.0, 1.5, 2.0),
+    seeds: Sequence[int] = (1,),
+    group: int = 100,
+    rate: float = 20.0,
+    weight: float = 40.0,
+    T: float = 2.0,
+) -> xr.Dataset:
+    """Calcium at synapses driven by correlated input versus background, over [Mg]o.
+
+    Two groups of ``group`` E neurons get the same extra input — Poisson events at
+    ``rate`` Hz of ``weight`` nS onto AMPA — for ``T`` s: the *signal* group one shared
+    train (synchronous input), the *background* group independent trains (the same rate,
+    so the two groups differ in correlation only). Synapses inside each group are
+    compared: the time their calcium spends above θ_p (potentiation) and θ_d, the mean
+    calcium, its presynaptic (NMDA, Mg-gated) part, and the efficacy they reach.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over (``mg``, ``seed``): ``above_p_signal`` / ``above_p_background`` (fraction
+        of time above θ_p), ``snr`` (their ratio: the potentiation signal-to-noise),
+        ``above_d_signal`` / ``above_d_background``, ``calcium_signal`` /
+        ``calcium_background`` (time-averaged calcium, exact: τ_Ca × the summed jumps,
+        less what is left at T), ``nmda_calcium_signal`` / ``nmda_calcium_background``
+        (its presynaptic part), ``rho_signal`` / ``rho_background`` (mean efficacy at T),
+        ``rate_signal`` / ``rate_background`` / ``rate_other`` (Hz) and ``runaway``.
+    """
+    cfg = load_config(config) if isinstance(config, str) else config
+    n_e = cfg.n_exc
+    if not (2 <= group <= n_e // 2):
+        raise MagsynapseError(f"group: need 2 <= group <= {n_e // 2} (half the E neurons)")
+    if rate <= 0 or weight <= 0 or not T > 0:
+        raise MagsynapseError("signal_to_noise: need rate > 0 Hz, weight > 0 nS, T > 0 s")
+    if not cfg.plasticity.enabled:
+        raise MagsynapseError("signal_to_noise: the config's plasticity must be enabled")
+    sig_n, bg_n = np.arange(group), np.arange(group, 2 * group)
+    stimuli = [
+        Stimulus(sig_n, 0.0, T, rate, weight, correlated=True),
+        Stimulus(bg_n, 0.0, T, rate, weight, correlated=False),
+    ]
+    dt = cfg.network.dt
+    mg_list = [np.array([float(m)]) for m in mg]
+    seeds = [int(s) for s in seeds]
+    n_steps = round(T * 1000 / dt)
+    rec = Record(spikes=True, rate_bin=10.0, rho_histogram_bins=1)
+    results, jobs, nets = run_replicas(
+        cfg, mg_list, seeds, n_steps, 100, rec, np.zeros(0, dtype=np.int64), stimuli
+    )
+    s = BISTABLE_SETS[cfg.plasticity.set]
+    tau_ca, c_post = s["tau_ca"], s["c_post"]
+    t_ms = n_steps * dt
+    shape = (len(mg_list), len(seeds))
+    names = [
+        f"{k}_{g}"
+        for k in ("above_p", "above_d", "calcium", "nmda_calcium", "rho", "rate")
+        for g in ("signal", "background")
+    ] + ["rate_other"]
+    out = {k: np.empty(shape) for k in names}
+    runaway = np.zeros(shape, dtype=bool)
+    for (m_i, s_i), res in zip(jobs, results, strict=True):
+        net = nets[seeds[s_i]][0]
+        pre, post = net["ee_pre"], net["ee_post"]
+        counts = np.bincount(res[1], minlength=n_e)[:n_e]
+        ca_pre, state = res[8], res[9]
+        calcium = tau_ca * (ca_pre + c_post * counts[post] - state[:, 0]) / t_ms
+        for g, idx in (("signal", sig_n), ("background", bg_n)):
+            inside = np.isin(pre, idx) & np.isin(post, idx)
+            out[f"above_p_{g}"][m_i, s_i] = state[inside, 4].mean() / t_ms
+            out[f"above_d_{g}"][m_i, s_i] = state[inside, 3].mean() / t_ms
+            out[f"calcium_{g}"][m_i, s_i] = calcium[inside].mean()
+            out[f"nmda_calcium_{g}"][m_i, s_i] = tau_ca * ca_pre[inside].mean() / t_ms
+            out[f"rho_{g}"][m_i, s_i] = state[inside, 2].mean()
+            out[f"rate_{g}"][m_i, s_i] = counts[idx].mean() / T
+        out["rate_other"][m_i, s_i] = counts[2 * group :].mean() / T
+        runaway[m_i, s_i] = out["rate_other"][m_i, s_i] > EVENT_THRESHOLD
+    dims = ("mg", "seed")
+    res_ds = xr.Dataset(
+        {k: (dims, v) for k, v in out.items()},
+        coords={"mg": [float(m) for m in mg], "seed": seeds},
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res_ds["snr"] = res_ds.above_p_signal / res_ds.above_p_background
+    res_ds["runaway"] = (dims, runaway)
+    for g, desc in (("signal", "correlated-input"), ("background", "background")):
+        res_ds[f"above_p_{g}"].attrs.update(
+            units="1", long_name=f"fraction of time above theta_p, {desc} synapses"
+        )
+        res_ds[f"above_d_{g}"].attrs.update(
+            units="1", long_name=f"fraction of time above theta_d, {desc} synapses"
+        )
+        res_ds[f"calcium_{g}"].attrs.update(
+            units="1", long_name=f"time-averaged calcium (rule units), {desc} synapses"
+        )
+        res_ds[f"nmda_calcium_{g}"].attrs.update(
+            units="1", long_name=f"presynaptic (NMDA) part of the calcium, {desc} synapses"
+        )
+        res_ds[f"rho_{g}"].attrs.update(units="1", long_name=f"mean efficacy at T, {desc}")
+        res_ds[f"rate_{g}"].attrs.update(units="Hz", long_name=f"rate of the {desc} group")
+    res_ds["rate_other"].attrs.update(units="Hz", long_name="rate of the other E neurons")
+    res_ds["snr"].attrs.update(
+        units="1", long_name="potentiation signal-to-noise: time above theta_p, signal/background"
+    )
+    res_ds["runaway"].attrs["long_name"] = (
+        f"runaway network: other E neurons above {EVENT_THRESHOLD:g} Hz"
+    )
+    res_ds.mg.attrs["units"] = "mM"
+    return annotate(
+        res_ds,
+        title=f"Synaptic calcium signal-to-noise in {cfg.network.name}",
+        config={
+            **{f"{k1}.{k2}": v for k1, d in cfg.to_dict().items() for k2, v in d.items()},
+            "group": group,
+            "rate_Hz": rate,
+            "weight_nS": weight,
+            "T_s": T,
+        },
+        parameter_sets=[s, get_block_model(cfg.channels.block).params],
+        references={"graupner_brunel_2012"},
+        seed=seeds[0],
+    )

@@ -71,3 +71,81 @@ def plot_hyperexcitability(ds: xr.Dataset) -> Figure:
     axes[2].set_yscale("symlog", linthresh=1.0)
     fig.suptitle(ds.attrs.get("title", ""), fontsize=9)
     return fig
+
+
+def _mean_sd(ax, da, **kw):
+    """Seed mean ± s.d. of ``da`` against [Mg]o."""
+    ax.errorbar(da.mg, da.mean("seed"), yerr=da.std("seed"), marker="o", capsize=3, **kw)
+
+
+def _mark_runaway(ax, ds):
+    for m in ds.mg.values[ds.runaway.any("seed").values]:
+        ax.axvspan(m - 0.05, m + 0.05, color="0.85", zorder=0)
+
+
+def plot_memory(ds: xr.Dataset) -> Figure:
+    """Learned efficacies, recall score and working-memory duration versus [Mg]o (seed
+    mean ± s.d.; grey: runaway networks).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> v = (("mg", "seed"), np.full((2, 1), 0.5))
+    >>> ds = xr.Dataset({k: v for k in ("rho_assembly", "rho_other", "recall",
+    ...                  "recall_naive", "wm_duration")}, coords={"mg": [1.0, 2.0], "seed": [1]})
+    >>> ds["runaway"] = (("mg", "seed"), np.zeros((2, 1), bool))
+    >>> len(plot_memory(ds).axes)
+    3
+    """
+    fig = Figure(figsize=(11.0, 3.2), layout="constrained")
+    a, b, c = fig.subplots(1, 3)
+    _mean_sd(a, ds.rho_assembly, label="inside the assembly")
+    _mean_sd(a, ds.rho_other, label="all other E→E")
+    a.set_ylabel("learned efficacy ρ")
+    a.legend(fontsize=8)
+    _mean_sd(b, ds.recall, label="after encoding")
+    _mean_sd(b, ds.recall_naive, label="untrained (control)")
+    b.axhline(0.5, color="0.5", lw=0.8, ls=":")
+    b.set_ylabel("recall score (AUC, 0.5 = chance)")
+    b.legend(fontsize=8)
+    _mean_sd(c, ds.wm_duration)
+    c.set_ylabel("persistent activity after the cue (s)")
+    for ax in (a, b, c):
+        ax.set_xlabel("[Mg]o (mM)")
+        _mark_runaway(ax, ds)
+    fig.suptitle(ds.attrs.get("title", ""), fontsize=9)
+    return fig
+
+
+def plot_signal_to_noise(ds: xr.Dataset) -> Figure:
+    """Time above θ_p at correlated-input and background synapses, their ratio, and the
+    efficacies reached, versus [Mg]o (seed mean ± s.d.; grey: runaway networks).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> v = (("mg", "seed"), np.full((2, 1), 0.5))
+    >>> ds = xr.Dataset({k: v for k in ("above_p_signal", "above_p_background", "snr",
+    ...                  "rho_signal", "rho_background")}, coords={"mg": [1.0, 2.0], "seed": [1]})
+    >>> ds["runaway"] = (("mg", "seed"), np.zeros((2, 1), bool))
+    >>> len(plot_signal_to_noise(ds).axes)
+    3
+    """
+    fig = Figure(figsize=(11.0, 3.2), layout="constrained")
+    a, b, c = fig.subplots(1, 3)
+    _mean_sd(a, ds.above_p_signal, label="correlated input (signal)")
+    _mean_sd(a, ds.above_p_background, label="background")
+    a.set_yscale("log")
+    a.set_ylabel("fraction of time with calcium above θ_p")
+    a.legend(fontsize=8)
+    _mean_sd(b, ds.snr)
+    b.set_ylabel("signal-to-noise (ratio of the two)")
+    _mean_sd(c, ds.rho_signal, label="signal")
+    _mean_sd(c, ds.rho_background, label="background")
+    c.set_ylabel("efficacy ρ at the end")
+    c.legend(fontsize=8)
+    for ax in (a, b, c):
+        ax.set_xlabel("[Mg]o (mM)")
+        _mark_runaway(ax, ds)
+    fig.suptitle(ds.attrs.get("title", ""), fontsize=9)
+    return fig
