@@ -80,8 +80,9 @@ from ..synapse.kernels import _next_u64, _seed_state, advance_decaying
     Q_GTONIC,
     Q_FCA,
     Q_LOAD_THR,
-) = range(46)
-N_Q = 46
+    Q_GAP_PD,
+) = range(47)
+N_Q = 47
 #: Largest supra-threshold step of the efficacy (ms); the OU part is exact, the cubic
 #: (1e-3 of the drift) is split in (Strang), so the step only bounds the splitting error.
 H_MAX = 20.0
@@ -98,6 +99,47 @@ def _poisson(lam, expm, state):  # pragma: no cover - compiled
     k = 0
     p = expm
     cum = p
+    while u > cum and k < 1000:
+        k += 1
+        p *= lam / k
+        cum += p
+    return k
+
+
+#: Entries of the drive's tabulated Poisson CDF; counts beyond continue the recursion.
+N_CDF = 8
+
+
+@nb.njit(cache=True)
+def _poisson_cdf(lam):  # pragma: no cover - compiled
+    """P(K <= k) (row 0) and P(K = k) (row 1) for k < N_CDF, computed exactly as
+    :func:`_poisson` computes them."""
+    cdf = np.empty((2, N_CDF))
+    p = math.exp(-lam)
+    cum = p
+    cdf[0, 0] = cum
+    cdf[1, 0] = p
+    for k in range(1, N_CDF):
+        p *= lam / k
+        cum += p
+        cdf[0, k] = cum
+        cdf[1, k] = p
+    return cdf
+
+
+@nb.njit(cache=True, inline="always")
+def _poisson_tab(lam, cdf, state):  # pragma: no cover - compiled
+    """The same draw as :func:`_poisson` (same uniform, same sums), without branches for
+    counts below N_CDF: k = number of CDF entries below u."""
+    u = _uniform(state)
+    k = 0
+    for j in range(N_CDF):
+        k += u > cdf[0, j]
+    if k < N_CDF:
+        return k
+    p = cdf[1, N_CDF - 1]
+    cum = cdf[0, N_CDF - 1]
+    k = N_CDF - 1
     while u > cum and k < 1000:
         k += 1
         p *= lam / k
@@ -133,21 +175,15 @@ def _advance(rho, c, length, q, state, spare):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
-def _above(c, length, theta, tau_ca):  # pragma: no cover - compiled
-    """Time (ms) that calcium decaying from ``c`` spends above ``theta`` within ``length``."""
-    if c <= theta:
-        return 0.0
-    return min(length, tau_ca * math.log(c / theta))
-
-
-@nb.njit(cache=True, inline="always")
 def _segment(s, c, length, st, q, state, spare):  # pragma: no cover - compiled
     """Advance synapse s's ρ over ``length`` ms of decay from ``c``; count the time above
     the thresholds."""
-    tau_ca = q[Q_TAUCA]
     if c > q[Q_THD]:
-        st[s, 3] += _above(c, length, q[Q_THD], tau_ca)
-        st[s, 4] += _above(c, length, q[Q_THP], tau_ca)
+        # time above θ while c decays: τ_Ca ln(c/θ), at most the segment
+        t_d = q[Q_TAUCA] * math.log(c / q[Q_THD])
+        st[s, 3] += min(length, t_d)
+        if c > q[Q_THP]:
+            st[s, 4] += min(length, t_d - q[Q_GAP_PD])
     st[s, 2] = _advance(st[s, 2], c, length, q, state, spare)
 
 
@@ -248,7 +284,7 @@ def run_replica(
     _seed_state(key, 0, state)
     spare = np.zeros(2)
     lam = q[Q_LAM]
-    expm = math.exp(-lam)
+    cdf = _poisson_cdf(lam)
     n_bins = (n_steps + bin_steps - 1) // bin_steps
     counts = np.zeros((n_bins, 2))
     spike_t = np.empty(max_spikes if record_spikes else 0)
@@ -280,9 +316,7 @@ def run_replica(
         for i in range(n):
             # external Poisson drive onto AMPA
             if lam > 0.0:
-                k = _poisson(lam, expm, state)
-                if k > 0:
-                    ga[i] += wdrive * k
+                ga[i] += wdrive * _poisson_tab(lam, cdf, state)
             for m in range(n_stim):
                 if stim_mask[m, i] and stim[m, 0] <= t_now < stim[m, 1]:
                     if stim[m, 4] > 0.0:
@@ -490,9 +524,9 @@ def poisson_counts(key, n_steps, n, lam):  # pragma: no cover - compiled
     """The drive's input counts (n_steps, n), drawn in the engine's order — for tests."""
     state = np.empty(4, dtype=np.uint64)
     _seed_state(key, 0, state)
-    expm = math.exp(-lam)
+    cdf = _poisson_cdf(lam)
     out = np.zeros((n_steps, n), dtype=np.int64)
     for step in range(n_steps):
         for i in range(n):
-            out[step, i] = _poisson(lam, expm, state)
+            out[step, i] = _poisson_tab(lam, cdf, state)
     return out

@@ -131,6 +131,8 @@ def parameter_vector(cfg: NetworkConfig) -> np.ndarray:
     q[E.Q_CPRE] = s["c_pre"] * pl.c_pre_scale
     q[E.Q_CPOST], q[E.Q_TAUCA] = s["c_post"], s["tau_ca"]
     q[E.Q_THD], q[E.Q_THP] = s["theta_d"], s["theta_p"]
+    # τ_Ca ln(θ_p/θ_d): calcium above θ_p spends this much less time above it than above θ_d
+    q[E.Q_GAP_PD] = s["tau_ca"] * math.log(s["theta_p"] / s["theta_d"])
     q[E.Q_GD], q[E.Q_GP], q[E.Q_RSTAR] = s["gamma_d"], s["gamma_p"], s["rho_star"]
     q[E.Q_SIGMA] = pl.sigma
     q[E.Q_TAU] = pl.tau * 1000.0
