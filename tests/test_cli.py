@@ -347,9 +347,23 @@ def test_network_commands(capsys, tmp_path):
     assert (tmp_path / "net.png").exists()
 
 
+def test_network_phenomena_command(capsys, tmp_path):
+    out = tmp_path / "mem.nc"
+    code, _text, err = run(
+        capsys, "network", "phenomena", "memory", "--mg", "1,2", "--seed", "3", "--out", str(out)
+    )
+    assert code == 0, err
+    ds = load(out)
+    assert ds.recall.dims == ("mg", "seed") and list(ds.seed.values) == [3]
+    assert (tmp_path / "mem.png").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
+        (["network", "phenomena", "dreams", "--out", "X"], ["kind", "memory"]),
+        (["network", "phenomena", "snr", "--mg", "-1", "--out", "X"], ["--mg"]),
+        (["network", "phenomena", "snr", "--model", "nonet", "--out", "X"], ["built-in"]),
         (["network", "run", "--model", "nonet", "--out", "X"], ["model", "built-in"]),
         (["network", "run", "--N", "1", "--out", "X"], ["--N"]),
         (["network", "run", "--T", "0", "--out", "X"], ["--T"]),

@@ -643,7 +643,10 @@ def _network_config(model: str, n: int | None):
 
 @network.command("run")
 @click.option(
-    "--model", default="mgnet", show_default=True, help="Built-in network (mgnet) or a TOML file."
+    "--model",
+    default="mgnet",
+    show_default=True,
+    help="Built-in network (mgnet, mgnet_adex, mgnet_memory) or a TOML file.",
 )
 @click.option(
     "--N",
@@ -738,6 +741,45 @@ def network_sweep(model, n, mg, seeds, t, scheduler, workers, out) -> None:
         workers=workers,
     )
     click.echo(f"wrote {path}")
+
+
+#: The phenomena of ``network phenomena``: (model, default [Mg]o list, function, plotter)
+_PHENOMENA = {
+    "seizures": (
+        "mgnet_adex",
+        "0,0.1,0.2,0.5,1,2",
+        "hyperexcitability",
+        "plot_hyperexcitability",
+    ),
+    "memory": ("mgnet_memory", "0.6,0.8,1,1.5,2", "memory", "plot_memory"),
+    "snr": ("mgnet_memory", "0.3,0.5,0.7,1,1.5,2", "signal_to_noise", "plot_signal_to_noise"),
+}
+
+
+@network.command("phenomena")
+@click.argument("kind", type=click.Choice(sorted(_PHENOMENA)))
+@click.option("--model", default=None, help="Network [default: the experiment's own model].")
+@click.option(
+    "--mg",
+    type=Values("concentration", nonnegative=True),
+    default=None,
+    help="[Mg]o values (mM) [default: the experiment's list].",
+)
+@click.option("--seed", default="1", show_default=True, help="Seed or comma-separated seeds.")
+@_out_option
+def network_phenomena(kind, model, mg, seed, out, no_plot) -> None:
+    """Run one network experiment over [Mg]o: seizures (low-Mg events, synchrony,
+    excitotoxic load), memory (assembly encoding, recall, persistent activity) or snr
+    (synaptic calcium from correlated input against background)."""
+    from .network import load_config
+    from .network import phenomena as ph
+    from .network import plot as net_plot
+
+    _check_out(out)
+    default_model, default_mg, func, plotter = _PHENOMENA[kind]
+    mg_values = [float(m) for m in default_mg.split(",")] if mg is None else list(mg)
+    ds = getattr(ph, func)(load_config(model or default_model), mg=mg_values, seeds=_seeds(seed))
+    _finish(ds, out, no_plot, getattr(net_plot, plotter))
 
 
 @cli.command()
