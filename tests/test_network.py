@@ -340,6 +340,10 @@ def test_memory_measures():
         memory(assembly=5000)
     with pytest.raises(MagsynapseError, match="cue_fraction"):
         memory(cue_fraction=1.5)
+    with pytest.raises(MagsynapseError, match="mg"):
+        memory(mg=[-1.0])
+    with pytest.raises(MagsynapseError, match="seeds"):
+        memory(seeds=[1.5])
 
 
 def test_correlated_input_gives_a_potentiation_signal_above_background():
@@ -358,6 +362,8 @@ def test_correlated_input_gives_a_potentiation_signal_above_background():
     assert float(ds.nmda_calcium_signal.sel(mg=2.0)) < float(at1.nmda_calcium_signal)
     with pytest.raises(MagsynapseError, match="group"):
         signal_to_noise(group=1)
+    with pytest.raises(MagsynapseError, match="mg"):
+        signal_to_noise(mg=[float("nan")])
 
 
 @numba.njit(cache=True)

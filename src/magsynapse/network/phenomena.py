@@ -137,6 +137,17 @@ def hyperexcitability(
     return res
 
 
+def _mg_and_seeds(mg: Sequence[float], seeds: Sequence[int]) -> tuple[list, list[int]]:
+    """Validated [Mg]o values (per-replica arrays) and seeds."""
+    values = np.atleast_1d(np.asarray(mg, dtype=float))
+    if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values) & (values >= 0)):
+        raise MagsynapseError("mg: give one or more finite concentrations >= 0 mM")
+    seeds = list(np.atleast_1d(seeds))
+    if not seeds or any(int(x) != x or x < 0 for x in seeds):
+        raise MagsynapseError("seeds: give one or more integers >= 0")
+    return [np.array([m]) for m in values], [int(x) for x in seeds]
+
+
 #: Persistent activity: the assembly's rate stays this far (Hz) above the baseline rate of
 #: the other E neurons (a documented choice, about 5× MgNet-Memory's baseline).
 PERSISTENCE_MARGIN = 10.0
@@ -218,8 +229,7 @@ def memory(
     group = np.arange(assembly)
     cued, uncued, other = group[:n_cue], group[n_cue:], np.arange(assembly, n_e)
     dt = cfg.network.dt
-    mg_list = [np.array([float(m)]) for m in mg]
-    seeds = [int(s) for s in seeds]
+    mg_list, seeds = _mg_and_seeds(mg, seeds)
     rec = Record(spikes=True, rate_bin=25.0, rho_histogram_bins=1)
     none = np.zeros(0, dtype=np.int64)
     encode = [
@@ -296,7 +306,7 @@ def memory(
     }
     res = xr.Dataset(
         {k: (dims, v, {"units": meta[k][0], "long_name": meta[k][1]}) for k, v in out.items()},
-        coords={"mg": [float(m) for m in mg], "seed": seeds},
+        coords={"mg": [float(m[0]) for m in mg_list], "seed": seeds},
     )
     res["wm_censored"] = (dims, censored, {"long_name": "persistent to the end of the test"})
     res["runaway"] = (
@@ -376,8 +386,7 @@ def signal_to_noise(
         Stimulus(bg_n, 0.0, T, rate, weight, correlated=False),
     ]
     dt = cfg.network.dt
-    mg_list = [np.array([float(m)]) for m in mg]
-    seeds = [int(s) for s in seeds]
+    mg_list, seeds = _mg_and_seeds(mg, seeds)
     n_steps = round(T * 1000 / dt)
     rec = Record(spikes=True, rate_bin=10.0, rho_histogram_bins=1)
     results, jobs, nets = run_replicas(
@@ -413,7 +422,7 @@ def signal_to_noise(
     dims = ("mg", "seed")
     res_ds = xr.Dataset(
         {k: (dims, v) for k, v in out.items()},
-        coords={"mg": [float(m) for m in mg], "seed": seeds},
+        coords={"mg": [float(m[0]) for m in mg_list], "seed": seeds},
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         res_ds["snr"] = res_ds.above_p_signal / res_ds.above_p_background
