@@ -11,7 +11,6 @@ The time integration of both rules lives in :mod:`.kernels`.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import erf
 
 from ..provenance import ParameterSet, Registry
 from .params import OMEGA_ETA
@@ -102,6 +101,8 @@ def gb_transition_probabilities(
     decay = np.exp(-t_total / tau_eff)
     spread = np.sqrt(np.maximum(sigma_sq * (1.0 - decay**2), 1e-300))
     rs = p["rho_star"]
+    from scipy.special import erf  # imported here: keeps `import magsynapse` light
+
     up = 0.5 * (1.0 + erf((rho_bar - rho_bar * decay - rs) / spread))
     down = 0.5 * (1.0 - erf((rho_bar + (1.0 - rho_bar) * decay - rs) / spread))
     return np.where(active, up, 0.0), np.where(active, down, 0.0)
