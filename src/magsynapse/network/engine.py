@@ -30,7 +30,14 @@ import math
 import numba as nb
 import numpy as np
 
-from ..synapse.kernels import _next_u64, _seed_state, advance_decaying
+from ..synapse.kernels import (
+    _cubic_rhs,
+    _next_u64,
+    _seed_state,
+    advance_decaying,
+    cubic_flow,
+    level_step,
+)
 
 # per-replica scalar parameters (columns of the parameter vector)
 (
@@ -81,8 +88,10 @@ from ..synapse.kernels import _next_u64, _seed_state, advance_decaying
     Q_FCA,
     Q_LOAD_THR,
     Q_GAP_PD,
-) = range(47)
-N_Q = 47
+    Q_FAST,
+    Q_DECAY_GAP,
+) = range(49)
+N_Q = 49
 #: Largest supra-threshold step of the efficacy (ms); the OU part is exact, the cubic
 #: (1e-3 of the drift) is split in (Strang), so the step only bounds the splitting error.
 H_MAX = 20.0
@@ -175,16 +184,68 @@ def _advance(rho, c, length, q, state, spare):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
+def _half_cubic(rho, half, rho_star):  # pragma: no cover - compiled
+    """Explicit midpoint step of τ dρ/dt = −ρ(1−ρ)(ρ*−ρ) over ``half`` = h/τ ≪ 1."""
+    return rho + half * _cubic_rhs(rho + 0.5 * half * _cubic_rhs(rho, rho_star), rho_star)
+
+
+@nb.njit(cache=True, inline="always")
+def _level(rho, h, lvl, decay, q, state, spare):  # pragma: no cover - compiled
+    """Noise-free ρ after ``h`` ms at threshold level ``lvl`` (bit 0: above θ_d, bit 1:
+    above θ_p): the synapse layer's ``level_step``, written out for one short sub-step
+    (h ≤ H_MAX, h/2 < 1e-3 τ — cubic half-steps by the midpoint rule, exact linear part);
+    ``decay`` is its linear factor exp(−a h/τ) when known, else < 0."""
+    tau = q[Q_TAU]
+    if h > H_MAX or 0.5 * h >= 1e-3 * tau:
+        return level_step(
+            rho, h, lvl, q[Q_GD], q[Q_GP], 0.0, tau, q[Q_RSTAR], H_MAX, state, spare, False
+        )
+    a = (q[Q_GP] if lvl & 2 else 0.0) + (q[Q_GD] if lvl & 1 else 0.0)
+    m = (q[Q_GP] if lvl & 2 else 0.0) / a
+    if decay < 0.0:
+        decay = math.exp(-a * h / tau)
+    half = 0.5 * h / tau
+    rho = _half_cubic(rho, half, q[Q_RSTAR])
+    rho = m + (rho - m) * decay
+    return _half_cubic(rho, half, q[Q_RSTAR])
+
+
+@nb.njit(cache=True, inline="always")
 def _segment(s, c, length, st, q, state, spare):  # pragma: no cover - compiled
-    """Advance synapse s's ρ over ``length`` ms of decay from ``c``; count the time above
-    the thresholds."""
+    """Advance synapse s's ρ over ``length`` ms of calcium decaying from ``c``, and count
+    the time above the thresholds.
+
+    Noise-free with θ_d < θ_p (``Q_FAST``): one logarithm gives both crossing times
+    (t_p = t_d − τ_Ca ln(θ_p/θ_d)), the full θ_p → θ_d passage uses a precomputed linear
+    factor; otherwise the synapse layer's ``advance_decaying``.
+    """
+    if q[Q_FAST] <= 0.0:
+        if c > q[Q_THD]:
+            t_d = q[Q_TAUCA] * math.log(c / q[Q_THD])
+            st[s, 3] += min(length, t_d)
+            if c > q[Q_THP]:
+                st[s, 4] += min(length, t_d - q[Q_GAP_PD])
+        st[s, 2] = _advance(st[s, 2], c, length, q, state, spare)
+        return
+    rho = st[s, 2]
     if c > q[Q_THD]:
-        # time above θ while c decays: τ_Ca ln(c/θ), at most the segment
         t_d = q[Q_TAUCA] * math.log(c / q[Q_THD])
+        t_p = t_d - q[Q_GAP_PD]
         st[s, 3] += min(length, t_d)
-        if c > q[Q_THP]:
-            st[s, 4] += min(length, t_d - q[Q_GAP_PD])
-    st[s, 2] = _advance(st[s, 2], c, length, q, state, spare)
+        t = 0.0
+        if t_p > 0.0:
+            st[s, 4] += min(length, t_p)
+            t = min(t_p, length)
+            rho = _level(rho, t, 3, -1.0, q, state, spare)
+        if t < length:
+            end = min(t_d, length)
+            full = t_p > 0.0 and end == t_d
+            rho = _level(rho, end - t, 1, q[Q_DECAY_GAP] if full else -1.0, q, state, spare)
+            t = end
+        length -= t
+    if length > 0.0:
+        rho = cubic_flow(rho, length, q[Q_TAU], q[Q_RSTAR])
+    st[s, 2] = rho
 
 
 @nb.njit(cache=True)

@@ -133,6 +133,9 @@ def parameter_vector(cfg: NetworkConfig) -> np.ndarray:
     q[E.Q_THD], q[E.Q_THP] = s["theta_d"], s["theta_p"]
     # τ_Ca ln(θ_p/θ_d): calcium above θ_p spends this much less time above it than above θ_d
     q[E.Q_GAP_PD] = s["tau_ca"] * math.log(s["theta_p"] / s["theta_d"])
+    # noise-free rule with θ_d < θ_p: the engine's fast path (one log per calcium decay)
+    q[E.Q_FAST] = 1.0 if pl.sigma == 0.0 and s["theta_d"] < s["theta_p"] else 0.0
+    q[E.Q_DECAY_GAP] = math.exp(-s["gamma_d"] * q[E.Q_GAP_PD] / (pl.tau * 1000.0))
     q[E.Q_GD], q[E.Q_GP], q[E.Q_RSTAR] = s["gamma_d"], s["gamma_p"], s["rho_star"]
     q[E.Q_SIGMA] = pl.sigma
     q[E.Q_TAU] = pl.tau * 1000.0
