@@ -249,7 +249,7 @@ def _segment(s, c, length, st, q, state, spare):  # pragma: no cover - compiled
     st[s, 2] = rho
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def _touch(s, t, st, syn_post, post_buf, post_count, q, state, spare):  # pragma: no cover
     """Bring plastic synapse s to time t.
 
@@ -361,6 +361,15 @@ def _membrane(v, ga, gg, na, nb_, ref, w_ad, ca_load, q, mg_k, adex):  # pragma:
             nb_[i] *= dnr
 
 
+@nb.njit(cache=True)
+def _n_above(v, vth):  # pragma: no cover - compiled
+    """How many of ``v`` exceed ``vth`` (a branch-free count, vectorised)."""
+    k = 0
+    for i in range(v.shape[0]):
+        k += v[i] > vth
+    return k
+
+
 @nb.njit(cache=True, nogil=True)
 def run_replica(
     q,
@@ -462,8 +471,8 @@ def run_replica(
                         ga[i] += stim[m, 3] * k
         # membrane and conductances (one vectorised pass)
         _membrane(v, ga, gg, na, nb_, ref, w_ad, ca_load, q, mg_k, adex)
-        # threshold and reset
-        for i in range(n):
+        # threshold and reset (a vectorised count first: most steps have no spike)
+        for i in range(n if _n_above(v, vth) > 0 else 0):
             if v[i] > vth:
                 v[i] = vreset
                 ref[i] = nref
