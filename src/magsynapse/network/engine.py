@@ -138,15 +138,37 @@ def _poisson_cdf(lam):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
-def _poisson_tab(lam, cdf, state):  # pragma: no cover - compiled
-    """The same draw as :func:`_poisson` (same uniform, same sums), without branches for
-    counts below N_CDF: k = number of CDF entries below u."""
-    u = _uniform(state)
+def _poisson_inv(u, lam, cdf):  # pragma: no cover - compiled
+    """Poisson(λ) count for the uniform ``u`` by inversion, with the sums of
+    :func:`_poisson`: branch-free below N_CDF (k = number of CDF entries below u), the
+    recursion beyond."""
     k = 0
     for j in range(N_CDF):
         k += u > cdf[0, j]
     if k < N_CDF:
         return k
+    p = cdf[1, N_CDF - 1]
+    cum = cdf[0, N_CDF - 1]
+    k = N_CDF - 1
+    while u > cum and k < 1000:
+        k += 1
+        p *= lam / k
+        cum += p
+    return k
+
+
+@nb.njit(cache=True, inline="always")
+def _drive_pass(ga, weight, lam, cdf, state):  # pragma: no cover - compiled
+    """ga[i] += weight · K_i, K_i ~ Poisson(λ): each 64-bit draw gives two 32-bit uniforms
+    (neurons i and i + 1), so probabilities are exact to 2⁻³² ≈ 2e-10."""
+    n = ga.shape[0]
+    for i in range(0, n, 2):
+        x = _next_u64(state)
+        u = (float(x >> np.uint64(32)) + 0.5) * (1.0 / 4294967296.0)
+        ga[i] += weight * _poisson_inv(u, lam, cdf)
+        if i + 1 < n:
+            u = (float(x & np.uint64(0xFFFFFFFF)) + 0.5) * (1.0 / 4294967296.0)
+            ga[i + 1] += weight * _poisson_inv(u, lam, cdf)
     p = cdf[1, N_CDF - 1]
     cum = cdf[0, N_CDF - 1]
     k = N_CDF - 1
@@ -459,8 +481,7 @@ def run_replica(
                 shared[m] = _poisson(stim[m, 2], math.exp(-stim[m, 2]), state)
         # external Poisson drive and stimuli onto AMPA
         if lam > 0.0:
-            for i in range(n):
-                ga[i] += wdrive * _poisson_tab(lam, cdf, state)
+            _drive_pass(ga, wdrive, lam, cdf, state)
         for m in range(n_stim):
             if stim[m, 0] <= t_now < stim[m, 1]:
                 lam_m = stim[m, 2]
@@ -646,12 +667,15 @@ def build_connectivity(n: int, n_exc: int, p: float, key: int) -> dict:
 
 @nb.njit(cache=True)
 def poisson_counts(key, n_steps, n, lam):  # pragma: no cover - compiled
-    """The drive's input counts (n_steps, n), drawn in the engine's order — for tests."""
+    """The drive's input counts (n_steps, n), drawn as the engine draws them — for tests."""
     state = np.empty(4, dtype=np.uint64)
     _seed_state(key, 0, state)
     cdf = _poisson_cdf(lam)
     out = np.zeros((n_steps, n), dtype=np.int64)
+    g = np.empty(n)
     for step in range(n_steps):
+        g[:] = 0.0
+        _drive_pass(g, 1.0, lam, cdf, state)
         for i in range(n):
-            out[step, i] = _poisson_tab(lam, cdf, state)
+            out[step, i] = int(g[i])
     return out
