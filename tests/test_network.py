@@ -222,6 +222,7 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay(tau_s):
         connectivity={"p": 0.2},
     )
     q = parameter_vector(cfg)
+    q[E.Q_DIAG] = 1.0  # record threshold times and presynaptic calcium
     net, v0 = _network_for_seed(cfg, 9)
     rho0 = np.full(len(net["ee_post"]), 0.5)
     n_steps = 3000

@@ -90,8 +90,9 @@ from ..synapse.kernels import (
     Q_GAP_PD,
     Q_FAST,
     Q_DECAY_GAP,
-) = range(49)
-N_Q = 49
+    Q_DIAG,
+) = range(50)
+N_Q = 50
 #: Largest supra-threshold step of the efficacy (ms); the OU part is exact, the cubic
 #: (1e-3 of the drift) is split in (Strang), so the step only bounds the splitting error.
 H_MAX = 20.0
@@ -235,15 +236,15 @@ def _level(rho, h, lvl, decay, q, state, spare):  # pragma: no cover - compiled
 
 @nb.njit(cache=True, inline="always")
 def _segment(s, c, length, st, q, state, spare):  # pragma: no cover - compiled
-    """Advance synapse s's ρ over ``length`` ms of calcium decaying from ``c``, and count
-    the time above the thresholds.
+    """Advance synapse s's ρ over ``length`` ms of calcium decaying from ``c``; with
+    diagnostics (``Q_DIAG``) count the time above the thresholds.
 
     Noise-free with θ_d < θ_p (``Q_FAST``): one logarithm gives both crossing times
     (t_p = t_d − τ_Ca ln(θ_p/θ_d)), the full θ_p → θ_d passage uses a precomputed linear
     factor; otherwise the synapse layer's ``advance_decaying``.
     """
     if q[Q_FAST] <= 0.0:
-        if c > q[Q_THD]:
+        if q[Q_DIAG] > 0.0 and c > q[Q_THD]:
             t_d = q[Q_TAUCA] * math.log(c / q[Q_THD])
             st[s, 3] += min(length, t_d)
             if c > q[Q_THP]:
@@ -254,10 +255,13 @@ def _segment(s, c, length, st, q, state, spare):  # pragma: no cover - compiled
     if c > q[Q_THD]:
         t_d = q[Q_TAUCA] * math.log(c / q[Q_THD])
         t_p = t_d - q[Q_GAP_PD]
-        st[s, 3] += min(length, t_d)
+        diag = q[Q_DIAG] > 0.0
+        if diag:
+            st[s, 3] += min(length, t_d)
         t = 0.0
         if t_p > 0.0:
-            st[s, 4] += min(length, t_p)
+            if diag:
+                st[s, 4] += min(length, t_p)
             t = min(t_p, length)
             rho = _level(rho, t, 3, -1.0, q, state, spare)
         if t < length:
@@ -426,8 +430,10 @@ def run_replica(
 
     Returns (spike_t, spike_i, counts (n_bins, 2), rho_final, rho_samples, v_final,
     overflow, ca_load (N, pA ms above the damage threshold), ca_pre (summed presynaptic
-    calcium jumps per plastic synapse), synapse state at the end (n_syn, 5): calcium,
-    time of update, ρ, ms above θ_d, ms above θ_p).
+    calcium jumps per plastic synapse; diagnostics only, else empty), synapse state at the
+    end (n_syn, 3, or 5 with diagnostics): calcium, time of update, ρ[, ms above θ_d, ms
+    above θ_p]). Diagnostics (``q[Q_DIAG]``) cost memory and time, so they are off unless
+    asked for.
     """
     n = v0.shape[0]
     n_exc = int(q[Q_NE])
@@ -443,9 +449,10 @@ def run_replica(
     nb_ = np.zeros(n)
     ref = np.zeros(n, dtype=np.int64)
     n_syn = rho0.shape[0]
-    st = np.zeros((n_syn, 5))
+    diag = q[Q_DIAG] > 0.0
+    st = np.zeros((n_syn, 5 if diag else 3))
     st[:, 2] = rho0
-    ca_pre = np.zeros(n_syn)
+    ca_pre = np.zeros(n_syn if diag else 0)
     post_buf = np.zeros((n, POST_BUFFER))
     post_count = np.zeros(n, dtype=np.int64)
     since_catchup = np.zeros(n, dtype=np.int64)
@@ -539,7 +546,8 @@ def run_replica(
                         else:
                             inc = q[Q_CPRE]
                         st[s, 0] += inc
-                        ca_pre[s] += inc
+                        if diag:
+                            ca_pre[s] += inc
                     w = q[Q_W_EE_N] * st[s, 2]
                     na[post] += w
                     nb_[post] += w

@@ -390,7 +390,15 @@ def signal_to_noise(
     n_steps = round(T * 1000 / dt)
     rec = Record(spikes=True, rate_bin=10.0, rho_histogram_bins=1)
     results, jobs, nets = run_replicas(
-        cfg, mg_list, seeds, n_steps, 100, rec, np.zeros(0, dtype=np.int64), stimuli
+        cfg,
+        mg_list,
+        seeds,
+        n_steps,
+        100,
+        rec,
+        np.zeros(0, dtype=np.int64),
+        stimuli,
+        diagnostics=True,
     )
     s = BISTABLE_SETS[cfg.plasticity.set]
     tau_ca, c_post = s["tau_ca"], s["c_post"]

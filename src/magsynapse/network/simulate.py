@@ -263,15 +263,29 @@ def simulate_network(
 
 
 def run_replicas(
-    cfg, mg_list, seeds, n_steps, bin_steps, rec, rho_steps, stimuli=(), rho0=None, threads=None
+    cfg,
+    mg_list,
+    seeds,
+    n_steps,
+    bin_steps,
+    rec,
+    rho_steps,
+    stimuli=(),
+    rho0=None,
+    threads=None,
+    diagnostics=False,
 ):
     """Run every (mg, seed) replica; returns (raw results, jobs, networks by seed).
+
+    ``diagnostics``: plastic synapses also record their summed presynaptic calcium and
+    their time above each threshold (see :func:`.engine.run_replica`).
 
     ``rho0`` is None (the config's value), a number, a function ``f(pre, post)`` of the
     E→E synapses' neuron indices returning their initial efficacies, or a dict of such
     arrays per job ``(mg index, seed index)`` (e.g. the efficacies a previous run learned).
     """
     q = parameter_vector(cfg)
+    q[E.Q_DIAG] = 1.0 if diagnostics else 0.0
     nets = {s: _network_for_seed(cfg, s) for s in seeds}
     stim, mask = _stim_arrays(list(stimuli), cfg.network.N, cfg.network.dt)
     max_spikes = int(cfg.network.N * n_steps * cfg.network.dt / 1000.0 * 200) + 1000
