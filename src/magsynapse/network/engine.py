@@ -590,8 +590,8 @@ def run_replica(
 @nb.njit(cache=True)
 def _row(i, n, p, key, out):  # pragma: no cover - compiled
     """Targets of neuron i (j ≠ i, each with probability p) by geometric skipping; writes
-    them into ``out`` when given (a second pass with the same stream) and returns the
-    count. Row i always uses the stream (key, i)."""
+    as many as fit into ``out`` and returns their count. Row i always uses the stream
+    (key, i)."""
     state = np.empty(4, dtype=np.uint64)
     _seed_state(key, i, state)
     count = 0
@@ -606,22 +606,32 @@ def _row(i, n, p, key, out):  # pragma: no cover - compiled
             j += 1 + math.floor(math.log(_uniform(state)) / log_q)
         if j >= n - 1:
             return count
-        if out.shape[0] > 0:
+        if count < out.shape[0]:
             out[count] = j + 1 if j >= i else j
         count += 1
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True)
 def _connect(n, p, key):  # pragma: no cover - compiled
-    counts = np.empty(n, dtype=np.int64)
-    empty = np.empty(0, dtype=np.int32)
-    for i in nb.prange(n):
-        counts[i] = _row(i, n, p, key, empty)
+    """CSR targets of every row in one pass, into a buffer 12 standard deviations larger
+    than the expected count; should it ever overflow, a counting pass sizes it exactly."""
+    mean = n * (n - 1.0) * p
+    cap = int(mean + 12.0 * math.sqrt(mean) + 64.0)
+    post = np.empty(cap, dtype=np.int32)
     ptr = np.zeros(n + 1, dtype=np.int64)
+    pos = 0
     for i in range(n):
-        ptr[i + 1] = ptr[i] + counts[i]
+        pos += _row(i, n, p, key, post[pos:])
+        if pos > cap:
+            break
+        ptr[i + 1] = pos
+    if pos <= cap:
+        return ptr, post[:pos]
+    empty = np.empty(0, dtype=np.int32)  # pragma: no cover - probability < 1e-30
+    for i in range(n):
+        ptr[i + 1] = ptr[i] + _row(i, n, p, key, empty)
     post = np.empty(ptr[n], dtype=np.int32)
-    for i in nb.prange(n):
+    for i in range(n):
         _row(i, n, p, key, post[ptr[i] : ptr[i + 1]])
     return ptr, post
 
@@ -645,7 +655,7 @@ def _incoming(ee_post, n):  # pragma: no cover - compiled
 
 def build_connectivity(n: int, n_exc: int, p: float, key: int) -> dict:
     """Random connectivity, each ordered pair independently with probability p, no
-    autapses (compiled, parallel over rows; row i's targets depend only on (key, i)).
+    autapses (compiled; row i's targets depend only on (key, i)).
     Returns CSR arrays by presynaptic neuron; plastic E→E synapses are numbered in
     presynaptic order, with ``in_ptr``/``in_syn`` listing those onto each neuron.
 
