@@ -645,12 +645,41 @@ def _incoming(ee_post, n):  # pragma: no cover - compiled
     for j in range(n):
         ptr[j + 1] += ptr[j]
     fill = ptr[:-1].copy()
-    syn = np.empty(ee_post.shape[0], dtype=np.int64)
+    syn = np.empty(ee_post.shape[0], dtype=np.int32)
     for s in range(ee_post.shape[0]):
         j = ee_post[s]
         syn[fill[j]] = s
         fill[j] += 1
     return ptr, syn
+
+
+@nb.njit(cache=True)
+def _classify(out_ptr, out_post, n_exc):  # pragma: no cover - compiled
+    """Kind of every connection and the plastic E→E synapses, numbered in presynaptic
+    order so that a spike's are contiguous: (kind, out_syn, ee_pre, ee_post)."""
+    n = out_ptr.shape[0] - 1
+    m = out_post.shape[0]
+    kind = np.empty(m, dtype=np.int8)
+    out_syn = np.full(m, -1, dtype=np.int32)
+    n_ee = 0
+    for i in range(n):
+        for e in range(out_ptr[i], out_ptr[i + 1]):
+            exc_post = out_post[e] < n_exc
+            if i < n_exc:
+                kind[e] = 0 if exc_post else 1
+            else:
+                kind[e] = 2 if exc_post else 3
+            if kind[e] == 0:
+                out_syn[e] = n_ee
+                n_ee += 1
+    ee_pre = np.empty(n_ee, dtype=np.int32)
+    ee_post = np.empty(n_ee, dtype=np.int32)
+    for i in range(n_exc):
+        for e in range(out_ptr[i], out_ptr[i + 1]):
+            if kind[e] == 0:
+                ee_pre[out_syn[e]] = i
+                ee_post[out_syn[e]] = out_post[e]
+    return kind, out_syn, ee_pre, ee_post
 
 
 def build_connectivity(n: int, n_exc: int, p: float, key: int) -> dict:
@@ -662,26 +691,17 @@ def build_connectivity(n: int, n_exc: int, p: float, key: int) -> dict:
     Kinds: 0 E→E (plastic index in ``out_syn``), 1 E→I, 2 I→E, 3 I→I.
     """
     out_ptr, out_post = _connect(n, float(p), np.uint64(key))
-    counts = np.diff(out_ptr)
-    pre = np.repeat(np.arange(n), counts)
-    exc_pre = pre < n_exc
-    exc_post = out_post < n_exc
-    kind = np.where(exc_pre, np.where(exc_post, 0, 1), np.where(exc_post, 2, 3)).astype(np.int8)
-    ee = np.flatnonzero(kind == 0)
-    # plastic synapses are numbered in presynaptic order: a spike's are contiguous
-    out_syn = np.full(len(out_post), -1, dtype=np.int64)
-    out_syn[ee] = np.arange(len(ee))
-    ee_post = out_post[ee]
+    kind, out_syn, ee_pre, ee_post = _classify(out_ptr, out_post, n_exc)
     in_ptr, in_syn = _incoming(ee_post, n)
     return {
         "out_ptr": out_ptr,
         "out_post": out_post,
         "out_kind": kind,
         "out_syn": out_syn,
-        "syn_post": ee_post.astype(np.int64),
+        "syn_post": ee_post,
         "in_ptr": in_ptr,
         "in_syn": in_syn,
-        "ee_pre": pre[ee].astype(np.int32),
+        "ee_pre": ee_pre,
         "ee_post": ee_post,
     }
 
