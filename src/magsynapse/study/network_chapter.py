@@ -76,7 +76,7 @@ def network_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], Non
     )
     step("network hyperexcitability")
     mem = write_result(
-        memory("mgnet_memory", mg=[0.6, 0.7, 0.8, 1.0, 1.25, 1.5, 2.0], seeds=[seed]),
+        memory("mgnet_memory", mg=[0.6, 0.7, 0.8, 1.0, 1.25, 1.5, 2.0], seeds=[seed, seed + 1]),
         out,
         "network_memory",
         rep,
@@ -97,29 +97,31 @@ def network_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], Non
     )
     rep.figure(
         plot_memory(mem),
-        f"Encoding, recall and persistent activity over [Mg]o ({PREDICTION}; grey: the "
-        "learning spread to the whole network, which then runs away).",
+        f"Encoding, recall and persistent activity over [Mg]o, mean ± s.d. of two seeds "
+        f"({PREDICTION}; grey: in at least one seed the learning spread to the whole "
+        "network, which then runs away).",
     )
     rep.table(
         [
             "[Mg]o (mM)",
             "ρ inside / outside",
-            "recall (naive)",
+            "recall ± s.d. (naive)",
             "persistent (s)",
-            "runaway",
+            "runaway seeds",
             "status",
         ],
         [
             [
                 f"{m:g}",
-                f"{float(r.rho_assembly):.3f} / {float(r.rho_other):.3f}",
-                f"{float(r.recall):.3f} ({float(r.recall_naive):.3f})",
-                "—" if bool(r.runaway) else fmt(float(r.wm_duration), 3),
-                "yes" if bool(r.runaway) else "no",
+                f"{float(r.rho_assembly.mean()):.3f} / {float(r.rho_other.mean()):.3f}",
+                f"{float(r.recall.mean()):.3f} ± {float(r.recall.std()):.3f} "
+                f"({float(r.recall_naive.mean()):.3f})",
+                "—" if bool(r.runaway.all()) else fmt(float(r.wm_duration.mean(skipna=True)), 3),
+                f"{int(r.runaway.sum())} of {r.sizes['seed']}",
                 PREDICTION,
             ]
             for m in mem.mg.values
-            for r in [mem.sel(mg=m).isel(seed=0)]
+            for r in [mem.sel(mg=m)]
         ],
     )
     step("network memory")
