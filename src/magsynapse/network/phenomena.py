@@ -94,6 +94,12 @@ def hyperexcitability(
         ``ca_load_E`` (pC per E neuron) and ``rate_E`` (Hz), plus the population ``rate``.
         Events and synchrony ignore the first ``skip`` seconds (the synchronous onset from
         the initial conditions).
+
+    Examples
+    --------
+    >>> ds = hyperexcitability(mg=[0.0, 1.0], T=0.6).isel(seed=0)
+    >>> bool(ds.ca_load_E.sel(mg=0.0) > ds.ca_load_E.sel(mg=1.0))
+    True
     """
     cfg = load_config(config) if isinstance(config, str) else config
     bin_ms = 5.0
@@ -216,6 +222,14 @@ def memory(
         ``wm_censored``, ``runaway`` (baseline above :data:`EVENT_THRESHOLD`: learning
         has spread to the whole network), and the assembly's
         ``rate_assembly`` over ``time`` (s after the cue's offset, 25-ms bins).
+
+    Examples
+    --------
+    >>> ds = memory(mg=[1.0, 2.0], observe=0.2)
+    >>> bool(ds.rho_assembly.sel(mg=1.0) > ds.rho_assembly.sel(mg=2.0))
+    True
+    >>> ds.recall.dims, ds.recall.attrs["units"]
+    (('mg', 'seed'), '1')
     """
     cfg = load_config(config) if isinstance(config, str) else config
     n_e = cfg.n_exc
@@ -371,6 +385,12 @@ def signal_to_noise(
         less what is left at T), ``nmda_calcium_signal`` / ``nmda_calcium_background``
         (its presynaptic part), ``rho_signal`` / ``rho_background`` (mean efficacy at T),
         ``rate_signal`` / ``rate_background`` / ``rate_other`` (Hz) and ``runaway``.
+
+    Examples
+    --------
+    >>> ds = signal_to_noise(mg=[1.0], T=0.5).isel(mg=0, seed=0)
+    >>> bool(ds.above_p_signal > ds.above_p_background)
+    True
     """
     cfg = load_config(config) if isinstance(config, str) else config
     n_e = cfg.n_exc
