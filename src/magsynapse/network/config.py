@@ -155,6 +155,14 @@ class NetworkConfig:
             for s in _CLASSES
         }
 
+    def flat(self) -> dict[str, Any]:
+        """Every key as ``"section.key": value`` (the configuration results carry).
+
+        >>> load_config("mgnet").flat()["connectivity.p"]
+        0.1
+        """
+        return {f"{s}.{k}": v for s, d in self.to_dict().items() for k, v in d.items()}
+
     def replace(self, **sections: dict[str, Any]) -> NetworkConfig:
         """A copy with some keys replaced, validated like a file.
 

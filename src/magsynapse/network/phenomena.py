@@ -340,7 +340,7 @@ def memory(
         res,
         title=f"Memory tasks on {cfg.network.name} (assembly {assembly} of {n_e} E neurons)",
         config={
-            **{f"{s}.{k}": v for s, d in cfg.to_dict().items() for k, v in d.items()},
+            **cfg.flat(),
             "assembly": assembly,
             "cue_fraction": cue_fraction,
             "repeats": repeats,
@@ -482,7 +482,7 @@ def signal_to_noise(
         res_ds,
         title=f"Synaptic calcium signal-to-noise in {cfg.network.name}",
         config={
-            **{f"{k1}.{k2}": v for k1, d in cfg.to_dict().items() for k2, v in d.items()},
+            **cfg.flat(),
             "group": group,
             "rate_Hz": rate,
             "weight_nS": weight,

@@ -448,7 +448,7 @@ def _dataset(
         ds,
         title=f"{cfg.network.name} network, N = {cfg.network.N}, T = {T} s",
         config={
-            **{f"{s}.{k}": v for s, d in cfg.to_dict().items() for k, v in d.items()},
+            **cfg.flat(),
             "T_s": T,
         },
         parameter_sets=[
