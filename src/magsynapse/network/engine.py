@@ -159,14 +159,6 @@ def _drive_pass(ga, weight, lam, cdf, state):  # pragma: no cover - compiled
         if i + 1 < n:
             u = (float(x & np.uint64(0xFFFFFFFF)) + 0.5) * (1.0 / 4294967296.0)
             ga[i + 1] += weight * _poisson_inv(u, lam, cdf)
-    p = cdf[1, N_CDF - 1]
-    cum = cdf[0, N_CDF - 1]
-    k = N_CDF - 1
-    while u > cum and k < 1000:
-        k += 1
-        p *= lam / k
-        cum += p
-    return k
 
 
 #: Post spikes kept per neuron; a neuron's incoming synapses are all brought up to date

@@ -23,11 +23,9 @@ import numpy as np
 import xarray as xr
 
 from ..errors import MagsynapseError
-from ..receptors import get_block_model
-from ..results import annotate
 from ..synapse.params import BISTABLE_SETS
 from .config import NetworkConfig, load_config
-from .simulate import Record, Stimulus, run_replicas, simulate_network
+from .simulate import Record, Stimulus, annotate_network, run_replicas, simulate_network
 
 #: A seizure-like population event: E population rate above this (Hz), 5-ms bins — five
 #: times MgNet's ≈ 10 Hz at 1 mM (a documented choice).
@@ -336,24 +334,17 @@ def memory(
     res = res.assign_coords(time=(np.arange(n_bins) + 0.5) * bin_s)
     res.time.attrs["units"] = "s"
     res.mg.attrs["units"] = "mM"
-    return annotate(
+    return annotate_network(
         res,
-        title=f"Memory tasks on {cfg.network.name} (assembly {assembly} of {n_e} E neurons)",
-        config={
-            **cfg.flat(),
-            "assembly": assembly,
-            "cue_fraction": cue_fraction,
-            "repeats": repeats,
-            "stim_rate_Hz": stim_rate,
-            "stim_weight_nS": stim_weight,
-            "observe_s": observe,
-        },
-        parameter_sets=[
-            BISTABLE_SETS[cfg.plasticity.set],
-            get_block_model(cfg.channels.block).params,
-        ],
-        references={"graupner_brunel_2012"},
-        seed=seeds[0],
+        cfg,
+        f"Memory tasks on {cfg.network.name} (assembly {assembly} of {n_e} E neurons)",
+        seeds[0],
+        assembly=assembly,
+        cue_fraction=cue_fraction,
+        repeats=repeats,
+        stim_rate_Hz=stim_rate,
+        stim_weight_nS=stim_weight,
+        observe_s=observe,
     )
 
 
@@ -478,17 +469,13 @@ def signal_to_noise(
         f"runaway network: other E neurons above {EVENT_THRESHOLD:g} Hz"
     )
     res_ds.mg.attrs["units"] = "mM"
-    return annotate(
+    return annotate_network(
         res_ds,
-        title=f"Synaptic calcium signal-to-noise in {cfg.network.name}",
-        config={
-            **cfg.flat(),
-            "group": group,
-            "rate_Hz": rate,
-            "weight_nS": weight,
-            "T_s": T,
-        },
-        parameter_sets=[s, get_block_model(cfg.channels.block).params],
-        references={"graupner_brunel_2012"},
-        seed=seeds[0],
+        cfg,
+        f"Synaptic calcium signal-to-noise in {cfg.network.name}",
+        seeds[0],
+        group=group,
+        rate_Hz=rate,
+        weight_nS=weight,
+        T_s=T,
     )

@@ -444,17 +444,22 @@ def _dataset(
         ds = ds.isel(mg=0)
     if single_seed:
         ds = ds.isel(seed=0)
+    return annotate_network(
+        ds, cfg, f"{cfg.network.name} network, N = {cfg.network.N}, T = {T} s", seeds[0], T_s=T
+    )
+
+
+def annotate_network(ds: xr.Dataset, cfg: NetworkConfig, title: str, seed: int, **extra):
+    """Provenance of a network result: the flattened configuration plus ``extra``, the
+    plasticity set and block model with their sources, and the seed."""
     return annotate(
         ds,
-        title=f"{cfg.network.name} network, N = {cfg.network.N}, T = {T} s",
-        config={
-            **cfg.flat(),
-            "T_s": T,
-        },
+        title=title,
+        config={**cfg.flat(), **extra},
         parameter_sets=[
             BISTABLE_SETS[cfg.plasticity.set],
             get_block_model(cfg.channels.block).params,
         ],
         references={"graupner_brunel_2012"},
-        seed=seeds[0],
+        seed=seed,
     )
