@@ -34,11 +34,11 @@ import numba as nb
 import numpy as np
 
 from ..synapse.kernels import (
-    _cubic_rhs,
     _next_u64,
     _seed_state,
     advance_decaying,
     cubic_flow,
+    cubic_half_step,
     level_step,
 )
 
@@ -189,12 +189,6 @@ def _advance(rho, c, length, q, state, spare):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
-def _half_cubic(rho, half, rho_star):  # pragma: no cover - compiled
-    """Explicit midpoint step of τ dρ/dt = −ρ(1−ρ)(ρ*−ρ) over ``half`` = h/τ ≪ 1."""
-    return rho + half * _cubic_rhs(rho + 0.5 * half * _cubic_rhs(rho, rho_star), rho_star)
-
-
-@nb.njit(cache=True, inline="always")
 def _level(rho, h, lvl, decay, q, state, spare):  # pragma: no cover - compiled
     """Noise-free ρ after ``h`` ms at threshold level ``lvl`` (bit 0: above θ_d, bit 1:
     above θ_p): the synapse layer's ``level_step``, written out for one short sub-step
@@ -209,10 +203,9 @@ def _level(rho, h, lvl, decay, q, state, spare):  # pragma: no cover - compiled
     m = (q[Q_GP] if lvl & 2 else 0.0) / a
     if decay < 0.0:
         decay = math.exp(-a * h / tau)
-    half = 0.5 * h / tau
-    rho = _half_cubic(rho, half, q[Q_RSTAR])
+    rho = cubic_half_step(rho, h, tau, q[Q_RSTAR])
     rho = m + (rho - m) * decay
-    return _half_cubic(rho, half, q[Q_RSTAR])
+    return cubic_half_step(rho, h, tau, q[Q_RSTAR])
 
 
 @nb.njit(cache=True, inline="always")

@@ -132,6 +132,17 @@ def cubic_flow(rho, t, tau, rho_star):  # pragma: no cover - compiled
     return rho
 
 
+@nb.njit(cache=True, inline="always")
+def cubic_half_step(rho, h, tau, rho_star):  # pragma: no cover - compiled
+    """Half a Strang step of the cubic: ρ after ``h``/2 ms. Below 1e-3 τ the explicit
+    midpoint rule (local error ≲ (h/τ)³ ≈ 1e-10, far below the splitting's), else the
+    exact flow."""
+    half = 0.5 * h / tau
+    if 0.5 * h < 1e-3 * tau:
+        return rho + half * _cubic_rhs(rho + 0.5 * half * _cubic_rhs(rho, rho_star), rho_star)
+    return cubic_flow(rho, 0.5 * h, tau, rho_star)
+
+
 @nb.njit(cache=True)
 def level_step(
     rho, length, lvl, gamma_d, gamma_p, sigma, tau, rho_star, h_max, state, spare, noisy
@@ -160,15 +171,8 @@ def level_step(
         decay = 1.0
         if noisy:
             sd = math.sqrt(var_rate * h)
-    # the cubic half-steps: exact flow, or for half-steps below 1e-3 τ the explicit
-    # midpoint rule, whose local error (≲ (h/τ)³ ≈ 1e-10) is far below Strang's
-    short = 0.5 * h < 1e-3 * tau
-    half = 0.5 * h / tau
     for _ in range(n_sub):
-        if short:
-            rho += half * _cubic_rhs(rho + 0.5 * half * _cubic_rhs(rho, rho_star), rho_star)
-        else:
-            rho = cubic_flow(rho, 0.5 * h, tau, rho_star)
+        rho = cubic_half_step(rho, h, tau, rho_star)
         z = 0.0
         if noisy:
             if spare[0] > 0.0:
@@ -178,10 +182,7 @@ def level_step(
                 z, spare[1] = _normal_pair(state)
                 spare[0] = 1.0
         rho = m + (rho - m) * decay + sd * z
-        if short:
-            rho += half * _cubic_rhs(rho + 0.5 * half * _cubic_rhs(rho, rho_star), rho_star)
-        else:
-            rho = cubic_flow(rho, 0.5 * h, tau, rho_star)
+        rho = cubic_half_step(rho, h, tau, rho_star)
     return rho
 
 
