@@ -8,8 +8,15 @@ import pytest
 
 from magsynapse.errors import MagsynapseError
 from magsynapse.network import Record, load_config, simulate_network
-from magsynapse.network import engine as E
-from magsynapse.network.simulate import _network_for_seed, _stream_key, parameter_vector
+from magsynapse.network.backends import Replica, RunPlan, get_backend
+from magsynapse.network.backends.numba_draws import (
+    exp_poly,
+    poisson_cdf,
+    poisson_counts,
+    poisson_inv,
+)
+from magsynapse.network.params import parameter_record
+from magsynapse.network.simulate import network_for_seed, stimulus_table, stream_key
 
 SMALL = {"network": {"N": 80}}
 
@@ -17,13 +24,13 @@ SMALL = {"network": {"N": 80}}
 def _plain_lif(cfg, seed, n_steps):
     """An independently written conductance LIF (numpy, vectorised over neurons) with
     AMPA and GABA only, driven by the same Poisson counts and connectivity."""
-    net, v0 = _network_for_seed(cfg, seed)
+    net, v0 = network_for_seed(cfg, seed)
     n, n_e, dt = cfg.network.N, cfg.n_exc, cfg.network.dt
     nr, ch, cn = cfg.neuron, cfg.channels, cfg.connectivity
     lam = cfg.drive.sources * cfg.drive.rate * dt / 1000.0
-    counts = E.poisson_counts(np.uint64(_stream_key(seed)), n_steps, n, lam)
-    pre = np.repeat(np.arange(n), np.diff(net["out_ptr"]))
-    post = net["out_post"]
+    counts = poisson_counts(np.uint64(stream_key(seed)), n_steps, n, lam)
+    pre = np.repeat(np.arange(n), np.diff(net.out_ptr))
+    post = net.out_post
     w_ampa = np.where(pre < n_e, np.where(post < n_e, cn.w_ee_ampa, cn.w_ei_ampa), 0.0)
     w_gaba = np.where(pre >= n_e, np.where(post < n_e, cn.w_ie_gaba, cn.w_ii_gaba), 0.0)
     v = v0.copy()
@@ -45,7 +52,7 @@ def _plain_lif(cfg, seed, n_steps):
         ref[fired] = round(nr.t_ref / dt)
         for j in fired:
             spikes.append(((step + 1) * dt / 1000.0, j))
-            sl = slice(net["out_ptr"][j], net["out_ptr"][j + 1])
+            sl = slice(net.out_ptr[j], net.out_ptr[j + 1])
             np.add.at(ga, post[sl], w_ampa[sl])
             np.add.at(gg, post[sl], w_gaba[sl])
     return spikes
@@ -135,15 +142,15 @@ def test_parameters_come_from_the_synapse_layer():
     """One definition of each model: thresholds, rates and calcium from the DP set."""
     from magsynapse.synapse.params import BISTABLE_SETS
 
-    q = parameter_vector(load_config("mgnet"))
+    q = parameter_record(load_config("mgnet"))
     dp = BISTABLE_SETS["DP"]
-    assert q[E.Q_GP] == dp["gamma_p"] and q[E.Q_THP] == dp["theta_p"]
-    assert q[E.Q_CPOST] == dp["c_post"] and q[E.Q_TAUCA] == dp["tau_ca"]
-    assert q[E.Q_TAU] == 15000.0  # MgNet's tau_rho = 15 s
+    assert q["gamma_p"] == dp["gamma_p"] and q["theta_p"] == dp["theta_p"]
+    assert q["c_post"] == dp["c_post"] and q["tau_ca"] == dp["tau_ca"]
+    assert q["tau"] == 15000.0  # MgNet's tau_rho = 15 s
     hs = BISTABLE_SETS["hippocampal_slices"]
-    qm = parameter_vector(load_config("mgnet_memory"))
-    assert qm[E.Q_CPRE] == 2.5 * hs["c_pre"] and qm[E.Q_CPOST] == hs["c_post"]
-    assert qm[E.Q_THD] == hs["theta_d"] and qm[E.Q_GP] == hs["gamma_p"]
+    qm = parameter_record(load_config("mgnet_memory"))
+    assert qm["c_pre"] == 2.5 * hs["c_pre"] and qm["c_post"] == hs["c_post"]
+    assert qm["theta_d"] == hs["theta_d"] and qm["gamma_p"] == hs["gamma_p"]
 
 
 @pytest.mark.parametrize(
@@ -221,33 +228,15 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay(tau_s):
         plasticity={"voltage_gated_pre": False, "tau": tau_s},
         connectivity={"p": 0.2},
     )
-    q = parameter_vector(cfg)
-    q[E.Q_DIAG] = 1.0  # record threshold times and presynaptic calcium
-    net, v0 = _network_for_seed(cfg, 9)
-    rho0 = np.full(len(net["ee_post"]), 0.5)
+    # diagnostics: record threshold times and presynaptic calcium
+    q = parameter_record(cfg, diagnostics=True)
+    net, v0 = network_for_seed(cfg, 9)
+    rho0 = np.full(len(net.ee_post), 0.5)
     n_steps = 3000
-    out = E.run_replica(
-        q,
-        np.array([1.0]),
-        v0,
-        net["out_ptr"],
-        net["out_post"],
-        net["out_kind"],
-        net["out_syn"],
-        net["syn_post"],
-        net["in_ptr"],
-        net["in_syn"],
-        rho0,
-        n_steps,
-        np.uint64(_stream_key(9)),
-        100,
-        True,
-        100000,
-        np.empty(0, dtype=np.int64),
-        np.zeros((0, 5)),
-        np.zeros((0, 60), dtype=np.uint8),
-    )
-    spike_t, spike_i, rho_final, state = out[0], out[1], out[3], out[9]
+    rep = Replica(net, np.array([1.0]), v0, rho0, np.uint64(stream_key(9)))
+    plan = RunPlan(n_steps, 100, True, np.empty(0, dtype=np.int64))
+    [out] = get_backend("numba_cpu").run(q, [rep], plan, stimulus_table([], 60, 0.1), 1)
+    spike_t, spike_i, rho_final, state = out.spike_t, out.spike_i, out.rho, out.state
     assert len(spike_t) > 100
     from magsynapse.synapse.params import BISTABLE_SETS
 
@@ -255,7 +244,7 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay(tau_s):
     t_end = n_steps * cfg.network.dt
     rho_ref = np.empty(len(rho0))
     ref = np.empty((len(rho0), 3))
-    for k, (pre, post) in enumerate(zip(net["ee_pre"], net["ee_post"], strict=True)):
+    for k, (pre, post) in enumerate(zip(net.ee_pre, net.ee_post, strict=True)):
         times = np.concatenate([spike_t[spike_i == pre], spike_t[spike_i == post]])
         amps = np.concatenate(
             [
@@ -283,7 +272,7 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay(tau_s):
     np.testing.assert_allclose(state[:, 3], ref[:, 0], atol=0.02, rtol=1e-3)
     np.testing.assert_allclose(state[:, 4], ref[:, 1], atol=0.02, rtol=1e-3)
     counts = np.bincount(spike_i, minlength=60)
-    integral = s["tau_ca"] * (out[8] + s["c_post"] * counts[net["ee_post"]] - state[:, 0])
+    integral = s["tau_ca"] * (out.ca_pre + s["c_post"] * counts[net.ee_post] - state[:, 0])
     np.testing.assert_allclose(integral, ref[:, 2], rtol=2e-3, atol=0.05)
 
 
@@ -370,10 +359,10 @@ def test_correlated_input_gives_a_potentiation_signal_above_background():
 
 @numba.njit(cache=True)
 def _inversions(lam, u):
-    cdf = E._poisson_cdf(lam)
+    cdf = poisson_cdf(lam)
     out = np.empty(u.shape[0], dtype=np.int64)
     for i in range(u.shape[0]):
-        out[i] = E._poisson_inv(u[i], lam, cdf)
+        out[i] = poisson_inv(u[i], lam, cdf)
     return out
 
 
@@ -389,7 +378,7 @@ def test_drive_draws_are_poisson(lam):
     mismatch = k != ref
     # only where u lies within rounding of a CDF value
     assert mismatch.sum() <= 2
-    counts = E.poisson_counts(np.uint64(11), 400, 1001, lam).ravel()
+    counts = poisson_counts(np.uint64(11), 400, 1001, lam).ravel()
     assert abs(counts.mean() - lam) < 5 * math.sqrt(lam / counts.size)
     assert abs(counts.var() / lam - 1.0) < 0.02
 
@@ -398,6 +387,6 @@ def test_vectorisable_exp_matches_the_library_exp():
     """The membrane pass's exp (no library call, so the loop vectorises) agrees with
     math.exp to 2e-14 relative over the range the block and AdEx use, and clamps beyond."""
     x = np.linspace(-40.0, 40.0, 200_001)
-    got = np.array([E.exp_poly(v) for v in x[::97]])
+    got = np.array([exp_poly(v) for v in x[::97]])
     np.testing.assert_allclose(got, np.exp(x[::97]), rtol=2e-14, atol=0)
-    assert E.exp_poly(100.0) == E.exp_poly(40.0)
+    assert exp_poly(100.0) == exp_poly(40.0)

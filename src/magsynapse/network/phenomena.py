@@ -24,6 +24,7 @@ import xarray as xr
 
 from ..errors import MagsynapseError
 from ..synapse.params import BISTABLE_SETS
+from .backends import RunPlan
 from .config import NetworkConfig, load_config
 from .simulate import Record, Stimulus, annotate_network, run_replicas, simulate_network
 
@@ -242,7 +243,6 @@ def memory(
     cued, uncued, other = group[:n_cue], group[n_cue:], np.arange(assembly, n_e)
     dt = cfg.network.dt
     mg_list, seeds = _mg_and_seeds(mg, seeds)
-    rec = Record(spikes=True, rate_bin=25.0, rho_histogram_bins=1)
     none = np.zeros(0, dtype=np.int64)
     encode = [
         Stimulus(group, 0.2 + 0.3 * k, 0.3 + 0.3 * k, stim_rate, stim_weight)
@@ -250,16 +250,17 @@ def memory(
     ]
     t_enc = 0.2 + 0.3 * repeats
     learned, jobs, nets = run_replicas(
-        cfg, mg_list, seeds, round(t_enc * 1000 / dt), 250, rec, none, encode
+        cfg, mg_list, seeds, RunPlan(round(t_enc * 1000 / dt), 250, True, none), stimuli=encode
     )
     t_cue, t_off = 0.5, 0.65
     t_test = t_off + observe
     test_cfg = cfg.replace(plasticity={"enabled": False})
     cue = [Stimulus(cued, t_cue, t_off, stim_rate, stim_weight)]
     n_test = round(t_test * 1000 / dt)
-    rho = {job: out[3] for job, out in zip(jobs, learned, strict=True)}
-    tested, _, _ = run_replicas(test_cfg, mg_list, seeds, n_test, 250, rec, none, cue, rho)
-    naive, _, _ = run_replicas(test_cfg, mg_list, seeds, n_test, 250, rec, none, cue)
+    rho = {job: out.rho for job, out in zip(jobs, learned, strict=True)}
+    test_plan = RunPlan(n_test, 250, True, none)
+    tested, _, _ = run_replicas(test_cfg, mg_list, seeds, test_plan, stimuli=cue, rho0=rho)
+    naive, _, _ = run_replicas(test_cfg, mg_list, seeds, test_plan, stimuli=cue)
     shape = (len(mg_list), len(seeds))
     names = (
         "rho_assembly",
@@ -280,11 +281,11 @@ def memory(
     trace = np.empty((*shape, n_bins))
     for (m_i, s_i), enc, test, ctrl in zip(jobs, learned, tested, naive, strict=True):
         net = nets[seeds[s_i]][0]
-        inside = (net["ee_pre"] < assembly) & (net["ee_post"] < assembly)
-        out["rho_assembly"][m_i, s_i] = enc[3][inside].mean()
-        out["rho_other"][m_i, s_i] = enc[3][~inside].mean()
+        inside = (net.ee_pre < assembly) & (net.ee_post < assembly)
+        out["rho_assembly"][m_i, s_i] = enc.rho[inside].mean()
+        out["rho_other"][m_i, s_i] = enc.rho[~inside].mean()
         for name, res in (("recall", test), ("recall_naive", ctrl)):
-            t, i = res[0] / 1000.0, res[1]
+            t, i = res.spike_t / 1000.0, res.spike_i
             window = (t >= t_cue) & (t < t_off)
             counts = np.bincount(i[window], minlength=n_e)[:n_e]
             out[name][m_i, s_i] = recall_auc(counts[uncued], counts[other])
@@ -399,18 +400,8 @@ def signal_to_noise(
     dt = cfg.network.dt
     mg_list, seeds = _mg_and_seeds(mg, seeds)
     n_steps = round(T * 1000 / dt)
-    rec = Record(spikes=True, rate_bin=10.0, rho_histogram_bins=1)
-    results, jobs, nets = run_replicas(
-        cfg,
-        mg_list,
-        seeds,
-        n_steps,
-        100,
-        rec,
-        np.zeros(0, dtype=np.int64),
-        stimuli,
-        diagnostics=True,
-    )
+    plan = RunPlan(n_steps, 100, True, np.zeros(0, dtype=np.int64))
+    results, jobs, nets = run_replicas(cfg, mg_list, seeds, plan, stimuli=stimuli, diagnostics=True)
     s = BISTABLE_SETS[cfg.plasticity.set]
     tau_ca, c_post = s["tau_ca"], s["c_post"]
     t_ms = n_steps * dt
@@ -424,9 +415,9 @@ def signal_to_noise(
     runaway = np.zeros(shape, dtype=bool)
     for (m_i, s_i), res in zip(jobs, results, strict=True):
         net = nets[seeds[s_i]][0]
-        pre, post = net["ee_pre"], net["ee_post"]
-        counts = np.bincount(res[1], minlength=n_e)[:n_e]
-        ca_pre, state = res[8], res[9]
+        pre, post = net.ee_pre, net.ee_post
+        counts = np.bincount(res.spike_i, minlength=n_e)[:n_e]
+        ca_pre, state = res.ca_pre, res.state
         calcium = tau_ca * (ca_pre + c_post * counts[post] - state[:, 0]) / t_ms
         for g, idx in (("signal", sig_n), ("background", bg_n)):
             inside = np.isin(pre, idx) & np.isin(post, idx)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,11 +19,20 @@ import numpy as np
 import xarray as xr
 
 from ..errors import MagsynapseError
-from ..receptors import RECEPTORS, get_block_model
+from ..receptors import get_block_model
 from ..results import annotate
 from ..synapse.params import BISTABLE_SETS
-from . import engine as E
+from .backends import (
+    STIM_DTYPE,
+    Connectivity,
+    Replica,
+    ReplicaResult,
+    RunPlan,
+    Stimuli,
+    get_backend,
+)
 from .config import NetworkConfig, load_config
+from .params import parameter_record
 
 
 @dataclass(frozen=True)
@@ -76,8 +84,14 @@ class Stimulus:
     correlated: bool = False
 
 
-def _stim_arrays(stimuli: Sequence[Stimulus], n: int, dt: float) -> tuple[np.ndarray, np.ndarray]:
-    stim = np.zeros((len(stimuli), 5))
+def stimulus_table(stimuli: Sequence[Stimulus], n: int, dt: float) -> Stimuli:
+    """The backend's table of ``stimuli`` for ``n`` neurons at step ``dt`` (ms).
+
+    >>> st = stimulus_table([Stimulus([0, 2], 0.1, 0.2, rate=100.0)], n=4, dt=0.1)
+    >>> float(st.table[0]["start"]), float(st.table[0]["lam"]), st.mask.tolist()
+    (100.0, 0.01, [[1, 0, 1, 0]])
+    """
+    table = np.zeros(len(stimuli), dtype=STIM_DTYPE)
     mask = np.zeros((len(stimuli), n), dtype=np.uint8)
     for k, st in enumerate(stimuli):
         idx = np.asarray(st.neurons, dtype=int)
@@ -85,79 +99,44 @@ def _stim_arrays(stimuli: Sequence[Stimulus], n: int, dt: float) -> tuple[np.nda
             raise MagsynapseError(f"stimuli: neuron indices must lie in [0, {n})")
         if not (0 <= st.start < st.stop) or st.rate < 0 or st.weight < 0:
             raise MagsynapseError("stimuli: need 0 <= start < stop, rate >= 0, weight >= 0")
-        stim[k] = (
+        table[k] = (
             st.start * 1000.0,
             st.stop * 1000.0,
             st.rate * dt / 1000.0,
             st.weight,
-            1.0 if st.correlated else 0.0,
+            st.correlated,
         )
         mask[k, idx] = 1
-    return stim, mask
+    return Stimuli(table, mask)
 
 
-def _stream_key(seed: int) -> int:
-    return int.from_bytes(
-        hashlib.blake2b(f"network|{seed}".encode(), digest_size=8).digest(), "little"
-    )
+def _key(label: str) -> int:
+    return int.from_bytes(hashlib.blake2b(label.encode(), digest_size=8).digest(), "little")
 
 
-def parameter_vector(cfg: NetworkConfig) -> np.ndarray:
-    """The engine's per-replica parameters (see :mod:`.engine`), [Mg]o excluded."""
-    q = np.zeros(E.N_Q)
-    n, ch, cn, dr, pl = cfg.neuron, cfg.channels, cfg.connectivity, cfg.drive, cfg.plasticity
-    dt = cfg.network.dt
-    q[E.Q_DT] = dt
-    q[E.Q_C], q[E.Q_GL], q[E.Q_EL] = n.C, n.g_L, n.E_L
-    q[E.Q_VTH], q[E.Q_VRESET] = n.V_th, n.V_reset
-    q[E.Q_NREF] = round(n.t_ref / dt)
-    q[E.Q_EE], q[E.Q_EI] = ch.E_exc, ch.E_inh
-    q[E.Q_DA] = math.exp(-dt / ch.tau_ampa)
-    q[E.Q_DG] = math.exp(-dt / ch.tau_gaba)
-    q[E.Q_DND] = math.exp(-dt / ch.tau_nmda_decay)
-    q[E.Q_DNR] = math.exp(-dt / ch.tau_nmda_rise)
-    q[E.Q_NMDA_SCALE] = ch.tau_nmda_decay / (ch.tau_nmda_decay - ch.tau_nmda_rise)
-    q[E.Q_BK], q[E.Q_BA] = get_block_model(ch.block).boltzmann()
-    q[E.Q_LAM] = dr.sources * dr.rate * dt / 1000.0
-    q[E.Q_WDRIVE] = dr.weight
-    q[E.Q_GTONIC] = dr.g_tonic
-    q[E.Q_FCA] = RECEPTORS["nmda_calcium"]["ca_fraction"]
-    q[E.Q_LOAD_THR] = cfg.recording.excitotoxic_threshold
-    q[E.Q_W_EE_A], q[E.Q_W_EE_N] = cn.w_ee_ampa, cn.w_ee_nmda
-    q[E.Q_W_EI_A], q[E.Q_W_EI_N] = cn.w_ei_ampa, cn.w_ei_nmda
-    q[E.Q_W_IE_G], q[E.Q_W_II_G] = cn.w_ie_gaba, cn.w_ii_gaba
-    s = BISTABLE_SETS[pl.set]
-    q[E.Q_PLASTIC] = 1.0 if pl.enabled else 0.0
-    q[E.Q_CPRE] = s["c_pre"] * pl.c_pre_scale
-    q[E.Q_CPOST], q[E.Q_TAUCA] = s["c_post"], s["tau_ca"]
-    q[E.Q_THD], q[E.Q_THP] = s["theta_d"], s["theta_p"]
-    # τ_Ca ln(θ_p/θ_d): calcium above θ_p spends this much less time above it than above θ_d
-    q[E.Q_GAP_PD] = s["tau_ca"] * math.log(s["theta_p"] / s["theta_d"])
-    # noise-free rule with θ_d < θ_p: the engine's fast path (one log per calcium decay)
-    q[E.Q_FAST] = 1.0 if pl.sigma == 0.0 and s["theta_d"] < s["theta_p"] else 0.0
-    q[E.Q_DECAY_GAP] = math.exp(-s["gamma_d"] * q[E.Q_GAP_PD] / (pl.tau * 1000.0))
-    q[E.Q_GD], q[E.Q_GP], q[E.Q_RSTAR] = s["gamma_d"], s["gamma_p"], s["rho_star"]
-    q[E.Q_SIGMA] = pl.sigma
-    q[E.Q_TAU] = pl.tau * 1000.0
-    q[E.Q_VGATE] = 1.0 if pl.voltage_gated_pre else 0.0
-    q[E.Q_ADEX] = 1.0 if n.model == "adex" else 0.0
-    q[E.Q_DELTA_T], q[E.Q_VT], q[E.Q_A], q[E.Q_B], q[E.Q_TAUW] = (
-        n.delta_T,
-        n.V_T,
-        n.a,
-        n.b,
-        n.tau_w,
-    )
-    q[E.Q_NE] = cfg.n_exc
-    return q
+def stream_key(seed: int) -> int:
+    """The key of the random stream (drive, stimuli, noise) of a replica with root seed
+    ``seed``; it does not depend on [Mg]o or on the batch.
+
+    >>> stream_key(1) == stream_key(1) != stream_key(2)
+    True
+    """
+    return _key(f"network|{seed}")
 
 
-def _network_for_seed(cfg: NetworkConfig, seed: int) -> tuple[dict, np.ndarray]:
+def network_for_seed(
+    cfg: NetworkConfig, seed: int, backend: str = "numba_cpu"
+) -> tuple[Connectivity, np.ndarray]:
+    """The connectivity and the initial membrane potentials (mV) of ``cfg``'s network for
+    root seed ``seed``, built by ``backend``.
+
+    >>> net, v0 = network_for_seed(load_config("mgnet").replace(network={"N": 100}), 3)
+    >>> v0.shape, len(net.out_ptr)
+    ((100,), 101)
+    """
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
-    key = int.from_bytes(
-        hashlib.blake2b(f"connectivity|{seed}".encode(), digest_size=8).digest(), "little"
-    )
-    net = E.build_connectivity(cfg.network.N, cfg.n_exc, cfg.connectivity.p, key)
+    key = _key(f"connectivity|{seed}")
+    net = get_backend(backend).connectivity(cfg.network.N, cfg.n_exc, cfg.connectivity.p, key)
     v0 = rng.uniform(cfg.neuron.E_L, cfg.neuron.V_th, cfg.network.N)
     return net, v0
 
@@ -188,6 +167,7 @@ def simulate_network(
     stimuli: Sequence[Stimulus] = (),
     rho0: Any = None,
     threads: int | None = None,
+    backend: str = "numba_cpu",
 ) -> xr.Dataset:
     """Simulate K replicas (every [Mg]o × seed) in one call.
 
@@ -213,6 +193,8 @@ def simulate_network(
         indices (e.g. a stored assembly).
     threads : int, optional
         Replicas run in parallel threads (default: numba's thread count).
+    backend : str
+        The registered backend that runs them (:mod:`.backends`).
 
     Returns
     -------
@@ -243,97 +225,98 @@ def simulate_network(
     rho_steps = np.array(sorted(round(t * 1000.0 / dt) for t in rec.rho_times), dtype=np.int64)
     if np.any(rho_steps < 1) or np.any(rho_steps > n_steps):
         raise MagsynapseError(f"rho_times: must lie in (0, {T}] s")
+    plan = RunPlan(n_steps, bin_steps, rec.spikes, rho_steps)
     results, jobs, _ = run_replicas(
-        cfg, mg_list, seeds, n_steps, bin_steps, rec, rho_steps, stimuli, rho0, threads
+        cfg, mg_list, seeds, plan, stimuli=stimuli, rho0=rho0, threads=threads, backend=backend
     )
-    single_mg = mg is None or np.ndim(mg) == 0
-    return _dataset(
-        cfg,
-        results,
-        jobs,
-        mg_coord,
-        single_mg,
-        seeds,
-        np.ndim(seed) == 0,
-        T,
-        rec,
-        rho_steps,
-        bin_steps,
-    )
+    layout = _Layout(mg_coord, mg is None or np.ndim(mg) == 0, seeds, np.ndim(seed) == 0)
+    return _dataset(cfg, results, jobs, layout, T, rec, plan)
 
 
 def run_replicas(
-    cfg,
-    mg_list,
-    seeds,
-    n_steps,
-    bin_steps,
-    rec,
-    rho_steps,
-    stimuli=(),
-    rho0=None,
-    threads=None,
-    diagnostics=False,
-):
-    """Run every (mg, seed) replica; returns (raw results, jobs, networks by seed).
+    cfg: NetworkConfig,
+    mg_list: Sequence[np.ndarray],
+    seeds: Sequence[int],
+    plan: RunPlan,
+    *,
+    stimuli: Sequence[Stimulus] = (),
+    rho0: Any = None,
+    threads: int | None = None,
+    diagnostics: bool = False,
+    backend: str = "numba_cpu",
+) -> tuple[list[ReplicaResult], list[tuple[int, int]], dict]:
+    """Run every (mg, seed) replica of ``cfg`` with ``backend``.
 
-    ``diagnostics``: plastic synapses also record their summed presynaptic calcium and
-    their time above each threshold (see :func:`.engine.run_replica`).
+    Parameters
+    ----------
+    cfg : NetworkConfig
+        A validated configuration.
+    mg_list : sequence of numpy.ndarray
+        [Mg]o (mM) of each mg index: one value or one per step.
+    seeds : sequence of int
+        Root seeds.
+    plan : RunPlan
+        Steps and what to record.
+    stimuli : sequence of Stimulus
+        Extra inputs to groups of neurons.
+    rho0 : None, float, callable or dict
+        Initial E→E efficacies: None (the config's value), a number, a function
+        ``f(pre, post)`` of the synapses' neuron indices, or a dict of arrays per job
+        ``(mg index, seed index)`` (e.g. the efficacies a previous run learned).
+    threads : int, optional
+        Replicas run at once (default: numba's thread count).
+    diagnostics : bool
+        Plastic synapses also record their summed presynaptic calcium and their time
+        above each threshold (``ReplicaResult.ca_pre``, ``state``).
+    backend : str
+        A registered backend name (:data:`.backends.BACKENDS`).
 
-    ``rho0`` is None (the config's value), a number, a function ``f(pre, post)`` of the
-    E→E synapses' neuron indices returning their initial efficacies, or a dict of such
-    arrays per job ``(mg index, seed index)`` (e.g. the efficacies a previous run learned).
+    Returns
+    -------
+    tuple
+        (one :class:`.backends.ReplicaResult` per job, the jobs (mg index, seed index),
+        the networks by seed: (Connectivity, initial V)).
+
+    Examples
+    --------
+    >>> cfg = load_config("mgnet").replace(network={"N": 100})
+    >>> plan = RunPlan(500, 100, True, np.zeros(0, dtype=np.int64))
+    >>> res, jobs, nets = run_replicas(cfg, [np.array([1.0])], [1, 2], plan)
+    >>> jobs, res[1].counts.shape
+    ([(0, 0), (0, 1)], (5, 2))
     """
-    q = parameter_vector(cfg)
-    q[E.Q_DIAG] = 1.0 if diagnostics else 0.0
-    nets = {s: _network_for_seed(cfg, s) for s in seeds}
-    stim, mask = _stim_arrays(list(stimuli), cfg.network.N, cfg.network.dt)
-    max_spikes = int(cfg.network.N * n_steps * cfg.network.dt / 1000.0 * 200) + 1000
+    engine = get_backend(backend)
+    q = parameter_record(cfg, diagnostics=diagnostics)
+    nets = {s: network_for_seed(cfg, s, backend) for s in seeds}
+    stim = stimulus_table(list(stimuli), cfg.network.N, cfg.network.dt)
     jobs = [(m_i, s_i) for m_i in range(len(mg_list)) for s_i in range(len(seeds))]
 
     def initial(net, job):
         if isinstance(rho0, dict):
             return np.asarray(rho0[job], dtype=float)
         if rho0 is None:
-            return np.full(len(net["ee_post"]), cfg.plasticity.rho0)
+            return np.full(len(net.ee_post), cfg.plasticity.rho0)
         if callable(rho0):
-            return np.asarray(rho0(net["ee_pre"], net["ee_post"]), dtype=float)
-        return np.full(len(net["ee_post"]), float(rho0))
+            return np.asarray(rho0(net.ee_pre, net.ee_post), dtype=float)
+        return np.full(len(net.ee_post), float(rho0))
 
-    def run(job):
-        m_i, s_i = job
+    replicas = []
+    for m_i, s_i in jobs:
         net, v0 = nets[seeds[s_i]]
-        size = max_spikes
-        while True:
-            out = E.run_replica(
-                q,
-                mg_list[m_i],
-                v0,
-                net["out_ptr"],
-                net["out_post"],
-                net["out_kind"],
-                net["out_syn"],
-                net["syn_post"],
-                net["in_ptr"],
-                net["in_syn"],
-                initial(net, job),
-                n_steps,
-                np.uint64(_stream_key(seeds[s_i])),
-                bin_steps,
-                rec.spikes,
-                size,
-                rho_steps,
-                stim,
-                mask,
-            )
-            if not out[6]:
-                return out
-            size *= 4  # pragma: no cover - only for rates above 200 Hz
-
-    n_threads = threads or numba.get_num_threads()
-    with ThreadPoolExecutor(max_workers=max(1, min(n_threads, len(jobs)))) as pool:
-        results = list(pool.map(run, jobs))
+        key = np.uint64(stream_key(seeds[s_i]))
+        replicas.append(Replica(net, mg_list[m_i], v0, initial(net, (m_i, s_i)), key))
+    results = engine.run(q, replicas, plan, stim, threads or numba.get_num_threads())
     return results, jobs, nets
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How the jobs map onto the dataset's dimensions."""
+
+    mg_coord: np.ndarray | None  # the mg coordinate (None: a time series)
+    single_mg: bool  # drop the mg dimension
+    seeds: list[int]
+    single_seed: bool  # drop the seed dimension
 
 
 def _histogram01(x: np.ndarray, bins: int) -> np.ndarray:
@@ -349,9 +332,9 @@ def _histogram01(x: np.ndarray, bins: int) -> np.ndarray:
     return np.bincount(idx, minlength=bins) / x.size
 
 
-def _dataset(
-    cfg, results, jobs, mg_coord, single_mg, seeds, single_seed, T, rec, rho_steps, bin_steps
-):
+def _dataset(cfg, results, jobs, layout, T, rec, plan):
+    mg_coord, seeds = layout.mg_coord, layout.seeds
+    rho_steps, bin_steps = plan.rho_steps, plan.bin_steps
     n_e, n_i = cfg.n_exc, cfg.network.N - cfg.n_exc
     dt = cfg.network.dt
     n_m = 1 if mg_coord is None else len(mg_coord)
@@ -359,18 +342,18 @@ def _dataset(
     rate_e = np.empty(shape)
     rate_i = np.empty(shape)
     rho_mean = np.empty(shape)
-    n_bins = results[0][2].shape[0]
+    n_bins = results[0].counts.shape[0]
     rate = np.empty((*shape, 2, n_bins))
     edges = np.linspace(0.0, 1.0, rec.rho_histogram_bins + 1)
     hist = np.empty((*shape, rec.rho_histogram_bins))
     rho_t = np.empty((*shape, len(rho_steps)))
-    n_spk = max(len(r[0]) for r in results)
+    n_spk = max(len(r.spike_t) for r in results)
     spike_t = np.full((*shape, n_spk), np.nan)
     spike_i = np.full((*shape, n_spk), -1, dtype=np.int32)
     ca_load = np.empty(shape)
     for (m_i, s_i), out in zip(jobs, results, strict=True):
-        st, si, counts, rho, rho_s = out[:5]
-        ca_load[m_i, s_i] = out[7][:n_e].mean() / 1000.0
+        st, si, counts, rho, rho_s = out.spike_t, out.spike_i, out.counts, out.rho, out.rho_samples
+        ca_load[m_i, s_i] = out.ca_load[:n_e].mean() / 1000.0
         rate_e[m_i, s_i] = counts[:, 0].sum() / n_e / T
         rate_i[m_i, s_i] = counts[:, 1].sum() / n_i / T
         rho_mean[m_i, s_i] = rho.mean() if rho.size else np.nan
@@ -440,9 +423,9 @@ def _dataset(
     ds.time.attrs["units"] = "s"
     if mg_coord is None:
         ds = ds.isel(mg=0, drop=True)
-    elif single_mg:
+    elif layout.single_mg:
         ds = ds.isel(mg=0)
-    if single_seed:
+    if layout.single_seed:
         ds = ds.isel(seed=0)
     return annotate_network(
         ds, cfg, f"{cfg.network.name} network, N = {cfg.network.N}, T = {T} s", seeds[0], T_s=T

@@ -1,0 +1,137 @@
+"""What a network backend is given and what it returns, and the registry of backends.
+
+A backend builds the random connectivity of a network and runs replicas of it: one
+parameter record (:data:`..params.PARAM_DTYPE`) shared by the replicas, one
+:class:`Replica` each (its network, [Mg]o series, initial state and random stream), one
+:class:`RunPlan` (how long, what to record) and one :class:`Stimuli` table. It returns one
+:class:`ReplicaResult` of raw arrays per replica; turning those into datasets is the
+caller's (:mod:`..simulate`). Units inside a backend: ms, mV, nS, pA, pF.
+
+A backend registers itself by name in :data:`BACKENDS`; :func:`get_backend` looks it up.
+
+>>> sorted(BACKENDS)
+['numba_cpu']
+>>> get_backend("numba_cpu").name
+'numba_cpu'
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import ClassVar, NamedTuple
+
+import numpy as np
+
+from ...provenance import Registry
+
+#: One stimulus window (a row of :attr:`Stimuli.table`).
+STIM_DTYPE = np.dtype(
+    [
+        ("start", np.float64),  # ms, window start (inclusive)
+        ("stop", np.float64),  # ms, window end (exclusive)
+        ("lam", np.float64),  # mean input spikes per step per neuron (Poisson λ)
+        ("weight", np.float64),  # nS, AMPA jump per input spike
+        ("correlated", np.bool_),  # one draw per step shared by the group
+    ],
+    align=True,
+)
+
+
+class Connectivity(NamedTuple):
+    """A network's connections, CSR by presynaptic neuron.
+
+    Kinds (``out_kind``): 0 E→E (plastic, index in ``out_syn``), 1 E→I, 2 I→E, 3 I→I.
+    Plastic E→E synapses are numbered in presynaptic order, so that a spike's synapses are
+    contiguous; ``in_ptr``/``in_syn`` list those onto each neuron.
+    """
+
+    out_ptr: np.ndarray  #: (N + 1,) int64, row pointers
+    out_post: np.ndarray  #: (M,) int32, postsynaptic neuron of each connection
+    out_kind: np.ndarray  #: (M,) int8, kind of each connection
+    out_syn: np.ndarray  #: (M,) int32, plastic synapse index (E→E) or −1
+    ee_pre: np.ndarray  #: (S,) int32, presynaptic neuron of each plastic synapse
+    ee_post: np.ndarray  #: (S,) int32, postsynaptic neuron of each plastic synapse
+    in_ptr: np.ndarray  #: (N + 1,) int64, row pointers of the synapses onto each neuron
+    in_syn: np.ndarray  #: (S,) int32, plastic synapses sorted by postsynaptic neuron
+
+
+class Replica(NamedTuple):
+    """One replica: its network and everything that differs between replicas."""
+
+    net: Connectivity
+    mg_t: np.ndarray  #: [Mg]o in mM, one value or one per step
+    v0: np.ndarray  #: (N,) initial membrane potentials, mV
+    rho0: np.ndarray  #: (S,) initial E→E efficacies
+    key: np.uint64  #: root key of the replica's random stream
+
+
+class RunPlan(NamedTuple):
+    """How long a batch runs and what it records (in steps)."""
+
+    n_steps: int  #: steps of ``dt``
+    bin_steps: int  #: steps per bin of the population spike counts
+    spikes: bool  #: record every spike
+    rho_steps: np.ndarray  #: int64, sorted steps after which the mean efficacy is reduced
+
+
+class Stimuli(NamedTuple):
+    """Extra Poisson input onto AMPA: windows and the neurons each one drives."""
+
+    table: np.ndarray  #: (n_stim,) of :data:`STIM_DTYPE`
+    mask: np.ndarray  #: (n_stim, N) uint8, 1 where a neuron is stimulated
+
+
+class ReplicaResult(NamedTuple):
+    """The raw arrays of one replica (times in ms)."""
+
+    spike_t: np.ndarray  #: spike times, ms (empty unless spikes are recorded)
+    spike_i: np.ndarray  #: int32 neuron of each spike
+    counts: np.ndarray  #: (n_bins, 2) spikes of the E and I populations per bin
+    rho: np.ndarray  #: (S,) final efficacies
+    rho_samples: np.ndarray  #: mean efficacy at ``RunPlan.rho_steps``
+    v: np.ndarray  #: (N,) final membrane potentials
+    overflow: bool  #: the spike buffer was too small
+    ca_load: np.ndarray  #: (N,) NMDA calcium current above the damage threshold, pA ms
+    ca_pre: np.ndarray  #: (S,) summed presynaptic calcium jumps (diagnostics), else empty
+    state: np.ndarray  #: (S, 3 or 5) calcium, time of update, ρ[, ms above θ_d, θ_p]
+
+
+class Backend(ABC):
+    """A way to run networks: connectivity and replicas, numbers in and arrays out.
+
+    Same inputs must give the same results, whatever the batch a replica runs in.
+    """
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def connectivity(self, n: int, n_exc: int, p: float, key: int) -> Connectivity:
+        """Random connectivity of ``n`` neurons (the first ``n_exc`` excitatory), each
+        ordered pair with probability ``p``, no autapses, drawn from ``key``."""
+
+    @abstractmethod
+    def run(
+        self,
+        q: np.void,
+        replicas: Sequence[Replica],
+        plan: RunPlan,
+        stimuli: Stimuli,
+        threads: int,
+    ) -> list[ReplicaResult]:
+        """Run every replica with the parameter record ``q`` (up to ``threads`` at once)."""
+
+
+#: The registered backends (classes), by name.
+BACKENDS: Registry[type[Backend]] = Registry("network backend")
+
+
+def get_backend(name: str) -> Backend:
+    """The backend registered as ``name`` (a one-line error lists the accepted names).
+
+    >>> get_backend("gpu")
+    Traceback (most recent call last):
+    ...
+    magsynapse.errors.MagsynapseError: unknown network backend 'gpu'; accepted: numba_cpu
+    """
+    return BACKENDS[name]()
