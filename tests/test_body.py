@@ -27,7 +27,7 @@ from magsynapse.body.model import (
     parameter_arrays,
 )
 from magsynapse.errors import MagsynapseError
-from magsynapse.synapse import run_with_mg, stdp_protocol
+from magsynapse.synapse import stdp
 
 # IUPAC standard atomic weights, written out here independently of the package
 W = {"Mg": 24.305, "C": 12.011, "H": 1.008, "O": 15.999, "N": 14.007, "Cl": 35.45, "S": 32.06}
@@ -345,10 +345,9 @@ def test_coupling_feeds_the_synapse_layer():
     assert float(mg.mg_o.sel(salt="threonate", day=0)) == pytest.approx(
         float(mg.mg_o.sel(salt="oxide", day=0))
     )
-    out = run_with_mg(
-        stdp_protocol([-20.0, 10.0]), mg.mg_o, parameter_set="DP_nmda", calcium="nmda_voltage"
-    )
+    out = stdp([-20.0, 10.0], conditions=mg, parameter_set="DP_nmda", calcium="nmda_voltage")
     assert out.change.dims == ("salt", "day", "dt")
+    assert out.mg_o.dims == ("salt", "day")
     with pytest.raises(MagsynapseError, match="days"):
         synaptic_mg(pk, [10])
 

@@ -86,7 +86,7 @@ def test_snr_rises_with_mg():
         (lambda: stdp([10.0], parameter_set="XY"), "accepted: DP"),
         (lambda: stdp([10.0], parameter_set="DP_nmda"), "nmda_voltage"),
         (lambda: stdp([10.0], calcium="cubic"), "accepted: linear, nmda_voltage"),
-        (lambda: stdp([10.0], rule="bcm"), "accepted: bistable, omega_eta"),
+        (lambda: stdp([10.0], rule="hebb"), "accepted: bcm, bistable, omega_eta"),
         (lambda: pairing([-60.0], calcium="linear"), "holding potential"),
         (lambda: frequency([0.0]), "freq"),
         (lambda: stdp([10.0], step=0.0), "step"),

@@ -116,6 +116,13 @@ _ENTRIES = [
         doi="10.1073/pnas.152343099",
     ),
     Source(
+        "bienenstock_1982",
+        "Bienenstock EL, Cooper LN, Munro PW (1982). Theory for the development of neuron "
+        "selectivity: orientation specificity and binocular interaction in visual cortex. "
+        "J Neurosci 2:32-48.",
+        doi="10.1523/JNEUROSCI.02-01-00032.1982",
+    ),
+    Source(
         "folmez_cadp",
         "Olmez F. CaDP-MatLab: a replication of Shouval et al. 2002, which records typos of "
         "the paper (P2 = P1*1e-4; eta in 1/s, not 1/ms).",

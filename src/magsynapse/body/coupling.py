@@ -3,8 +3,9 @@
 Synaptic protocols last seconds to minutes, over which brain Mg is constant; what changes
 over days of supplementation is the level. :func:`synaptic_mg` reads the brain
 interstitial [Mg]o (``mg_o``) and free intraneuronal [Mg]i (``mg_i``) of a PK result as
-morning (trough) values and returns them labelled by day (and salt, sample), ready for the ``mg``
-argument of any synapse protocol (see :func:`magsynapse.synapse.run_with_mg`).
+morning (trough) values and returns them labelled by day (and salt, sample): a conditions dataset
+(:mod:`magsynapse.conditions`) for the ``conditions`` argument of any synapse protocol or
+network simulation.
 """
 
 from __future__ import annotations

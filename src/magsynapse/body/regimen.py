@@ -171,15 +171,15 @@ def make_regimen(
     s = get_salt(salt)
     if (dose is None) == (dose_elemental is None):
         raise MagsynapseError(
-            "dose: give exactly one of --dose (salt mass) and --dose-elemental (elemental Mg)"
+            "dose: give exactly one of dose (salt mass) and dose_elemental (elemental Mg)"
         )
     parsed = Dose.parse(
         dose if dose is not None else dose_elemental,
-        "dose" if dose is not None else "dose-elemental",
+        "dose" if dose is not None else "dose_elemental",
     )
     if schedule == "once" and parsed.per_day:
         raise MagsynapseError(
-            "dose: --schedule once takes an amount (e.g. 1080mg), not a rate per day"
+            "dose: the schedule once takes an amount (e.g. 1080mg), not a rate per day"
         )
     per_day_admin = len(SCHEDULES[schedule])
     mmol = parsed.mmol_mg(s if dose is not None else None, weight_kg)

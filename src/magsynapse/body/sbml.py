@@ -102,11 +102,11 @@ def to_sbml(regimen: Regimen, species: str = "human") -> str:
         import libsbml
     except ImportError:  # pragma: no cover - depends on the installation
         raise MagsynapseError(
-            "export-sbml needs python-libsbml: pip install 'magsynapse[sbml]'"
+            "SBML export needs python-libsbml: pip install 'magsynapse[sbml]'"
         ) from None
     if regimen.clamp_factor > 0:
         raise MagsynapseError(
-            "export-sbml: the plasma clamp is not exported; use a regimen without --plasma-factor"
+            "regimen: the plasma clamp is not exported to SBML; use a regimen with clamp_factor=0"
         )
     ps = pk_parameters(species)
     p = parameter_arrays(ps)

@@ -97,7 +97,7 @@ def run_sweep(
         from distributed import Client, LocalCluster, as_completed
     except ImportError:  # pragma: no cover - depends on the installation
         raise MagsynapseError(
-            "network sweep needs dask.distributed: pip install 'magsynapse[dist]'"
+            "run_sweep needs dask.distributed: pip install 'magsynapse[dist]'"
         ) from None
     cfg = load_config(config) if isinstance(config, str) else config
     mg_list = [float(m) for m in np.atleast_1d(np.asarray(mg, dtype=float))]

@@ -25,21 +25,36 @@ Units: V in mV, [Mg]o in mM, B dimensionless in (0, 1].
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numba
 import numpy as np
 
 from ..errors import MagsynapseError
+from ..numerics import exp_poly
 from ..provenance import Param, ParameterSet, Registry
 
 FARADAY = 96485.33212  # C/mol
 GAS_CONSTANT = 8.314462618  # J/(mol K)
 
 
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def unblocked(v, mg_over_k, a):  # pragma: no cover - compiled
+    """The compiled Boltzmann block every kernel uses: B = 1 / (1 + [Mg]o/K · exp(−a·V)).
+
+    ``mg_over_k`` is [Mg]o/K (precomputed per condition), ``a`` in 1/mV. The exponential
+    is :func:`magsynapse.numerics.exp_poly` (2e-14 of ``math.exp``, and branch-free, so
+    that loops over neurons vectorise).
+    """
+    return 1.0 / (1.0 + mg_over_k * exp_poly(-a * v))
+
+
 @dataclass(frozen=True)
 class BlockModel:
     """A named Mg²⁺ block model with a Boltzmann steady state.
+
+    Subclasses say how their parameters give the Boltzmann constants (:meth:`constants`);
+    the subunit factor of :data:`SUBUNITS` is applied on top.
 
     Parameters
     ----------
@@ -49,6 +64,8 @@ class BlockModel:
         The model's parameters with sources.
     kinetic : bool
         Whether the model also defines block/unblock kinetics.
+    subunit : str
+        GluN2 subunit (``GluN2A`` … ``GluN2D``).
 
     Examples
     --------
@@ -62,21 +79,14 @@ class BlockModel:
     kinetic: bool = False
     subunit: str = "GluN2A"
 
+    def constants(self) -> tuple[float, float]:  # pragma: no cover - abstract
+        """``(K, a)`` of the model's own parameters, before the subunit factor."""
+        raise NotImplementedError
+
     def boltzmann(self) -> tuple[float, float]:
         """Return ``(K, a)``: K in mM at 0 mV, a in 1/mV (what compiled kernels use)."""
-        p = self.params
-        factor = SUBUNITS[self.subunit]["k_factor"].value
-        if self.name == "jahr_stevens_1990":
-            k, a = p["k0"], p["gamma"]
-        elif self.name == "woodhull":
-            k = p["kd0"]
-            a = p["z"] * p["delta"] * FARADAY / (GAS_CONSTANT * p["temperature"]) / 1000.0
-        elif self.name == "ascher_nowak":
-            k = p["k_off0"] / p["k_on0"]
-            a = 1.0 / p["v_on"] + 1.0 / p["v_off"]
-        else:  # pragma: no cover - every registered model is handled above
-            raise MagsynapseError(f"block model {self.name!r} has no Boltzmann form")
-        return k * factor, a
+        k, a = self.constants()
+        return k * SUBUNITS[self.subunit]["k_factor"].value, a
 
     def __call__(self, v: np.typing.ArrayLike, mg: np.typing.ArrayLike) -> np.ndarray:
         """Steady-state unblocked fraction B(V, [Mg]o), broadcasting V (mV) and Mg (mM)."""
@@ -88,10 +98,33 @@ class BlockModel:
     def with_subunit(self, subunit: str) -> BlockModel:
         """The same model for another GluN2 subunit (see :data:`SUBUNITS`)."""
         SUBUNITS[subunit]  # validates the name
-        return BlockModel(self.name, self.params, self.kinetic, subunit)
+        return replace(self, subunit=subunit)
 
     def references(self) -> set[str]:
         return self.params.references() | {SUBUNITS[self.subunit]["k_factor"].source}
+
+
+class JahrStevens(BlockModel):
+    """Empirical Boltzmann fit: K = K0, a = γ (Jahr & Stevens 1990)."""
+
+    def constants(self) -> tuple[float, float]:
+        return self.params["k0"], self.params["gamma"]
+
+
+class Woodhull(BlockModel):
+    """Single binding site in the field: K = Kd0, a = zδF/(RT) (Woodhull 1973)."""
+
+    def constants(self) -> tuple[float, float]:
+        p = self.params
+        return p["kd0"], p["z"] * p["delta"] * FARADAY / (GAS_CONSTANT * p["temperature"]) / 1e3
+
+
+class AscherNowak(BlockModel):
+    """Kinetic scheme; steady state K = k_off0/k_on0, a = 1/v_on + 1/v_off."""
+
+    def constants(self) -> tuple[float, float]:
+        p = self.params
+        return p["k_off0"] / p["k_on0"], 1.0 / p["v_on"] + 1.0 / p["v_off"]
 
 
 def _check_mg(mg: np.typing.ArrayLike) -> np.ndarray:
@@ -105,7 +138,7 @@ BLOCK_MODELS: Registry[BlockModel] = Registry("block model")
 
 BLOCK_MODELS.register(
     "jahr_stevens_1990",
-    BlockModel(
+    JahrStevens(
         "jahr_stevens_1990",
         ParameterSet(
             "jahr_stevens_1990",
@@ -121,7 +154,7 @@ BLOCK_MODELS.register(
 
 BLOCK_MODELS.register(
     "woodhull",
-    BlockModel(
+    Woodhull(
         "woodhull",
         ParameterSet(
             "woodhull",
@@ -145,7 +178,7 @@ BLOCK_MODELS.register(
 
 BLOCK_MODELS.register(
     "ascher_nowak",
-    BlockModel(
+    AscherNowak(
         "ascher_nowak",
         ParameterSet(
             "ascher_nowak",

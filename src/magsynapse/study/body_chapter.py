@@ -12,7 +12,7 @@ from ..body import compare, make_regimen, simulate, synaptic_mg
 from ..body.calibrate import evaluate
 from ..body.plot import plot_pk
 from ..body.salts import SALTS
-from ..synapse import run_with_mg, stdp_protocol
+from ..synapse import stdp
 from .common import DT, PREDICTION, Report, cite, fmt, write_result
 
 STEPS = ("pk calibration", "pk salts", "pk rat", "pk to synapse")
@@ -141,7 +141,7 @@ def body_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], None])
     pair = compare(["threonate", "oxide"], dose_elemental=dose, days=DAYS, step_h=6.0)
     mg = synaptic_mg(pair, [0, DAYS])
     stdp_ds = write_result(
-        run_with_mg(stdp_protocol(DT), mg.mg_o, parameter_set="DP_nmda", calcium="nmda_voltage"),
+        stdp(DT, conditions=mg, parameter_set="DP_nmda", calcium="nmda_voltage"),
         out,
         "pk_to_stdp",
         rep,

@@ -1,4 +1,11 @@
-"""Synapse: spine calcium, plasticity rules and protocols (MODEL.md §3–§5).
+"""Synapse: spine calcium, plasticity rules and protocols (docs/specification.md §3–§5).
+
+* :mod:`.calcium` — calcium models (objects in :data:`CALCIUM_MODELS`);
+* :mod:`.rules` — plasticity rules (objects in :data:`RULES`);
+* :mod:`.protocols` — builders of stimulation protocols;
+* :mod:`.runner` — one batched call over protocol × conditions × parameter sets;
+* :mod:`.snr` — the calcium signal-to-noise of Slutsky et al. 2004;
+* :mod:`.kernels` — the compiled loops.
 
 >>> from magsynapse.synapse import stdp
 >>> ds = stdp([10.0], mg=1.0)
@@ -6,25 +13,18 @@
 1.221
 """
 
-from .calcium import CALCIUM_MODELS, c_pre_effective, calcium_trace
+from .calcium import CALCIUM_MODELS, c_pre_effective, calcium_trace, natural_calcium
 from .params import BISTABLE_SETS, LINEAR_CALCIUM, NMDA_VOLTAGE, OMEGA_ETA
 from .protocols import (
     Protocol,
-    efficacy,
-    frequency,
     frequency_protocol,
-    natural_calcium,
-    pairing,
     pairing_protocol,
-    run_protocol,
-    run_with_mg,
-    snr,
-    stdp,
     stdp_protocol,
-    theta_burst,
     theta_burst_protocol,
 )
-from .rules import RULES, eta, gb_change, gb_transition_probabilities, omega
+from .rules import RULES, Rule, eta, gb_change, gb_transition_probabilities, omega
+from .runner import efficacy, frequency, pairing, run_protocol, stdp, theta_burst
+from .snr import snr
 
 __all__ = [
     "BISTABLE_SETS",
@@ -34,6 +34,7 @@ __all__ = [
     "OMEGA_ETA",
     "RULES",
     "Protocol",
+    "Rule",
     "c_pre_effective",
     "calcium_trace",
     "efficacy",
@@ -47,7 +48,6 @@ __all__ = [
     "pairing",
     "pairing_protocol",
     "run_protocol",
-    "run_with_mg",
     "snr",
     "stdp",
     "stdp_protocol",

@@ -24,10 +24,13 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import least_squares
 
+from ..conditions import as_conditions
 from ..provenance import Param, ParameterSet
+from .calcium import CALCIUM_MODELS
 from .params import BISTABLE_SETS
-from .protocols import _prepare, stdp, stdp_protocol
-from .rules import gb_change, gb_transition_probabilities
+from .protocols import stdp_protocol
+from .rules import RULES, gb_change, gb_transition_probabilities
+from .runner import prepare, stdp
 
 #: Δt grid of the fit (ms).
 FIT_DT = np.arange(-100.0, 100.0 + 1e-9, 2.0)
@@ -82,16 +85,16 @@ def occupancy(
     default STDP protocol (60 pairs at 1 Hz) at [Mg]o = ``mg``.
     """
     protocol = stdp_protocol(dt)
-    prep = _prepare(
+    prep = prepare(
         protocol,
-        "omega_eta",
-        "DP",
-        "nmda_voltage",
-        mg,
-        "jahr_stevens_1990",
-        step,
-        coarse_step,
-        None,
+        rule=RULES["omega_eta"],
+        parameter_set="DP",
+        calcium=CALCIUM_MODELS["nmda_voltage"],
+        conditions=as_conditions(mg),
+        block_model="jahr_stevens_1990",
+        step=step,
+        coarse_step=coarse_step,
+        calcium_overrides=None,
         edges=edges,
     )
     return prep.data["occupancy"], float(protocol.duration[0])

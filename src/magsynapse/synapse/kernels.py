@@ -32,6 +32,8 @@ import math
 import numba as nb
 import numpy as np
 
+from ..receptors.block import unblocked
+
 # --------------------------------------------------------------------------- RNG
 _U64 = nb.types.uint64
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -410,34 +412,40 @@ def linear_segments(
 
 
 # --------------------------------------------------------------------------- stepped calcium
+#: Signature of a rule's compiled step for the stepped calcium (a ``numba.cfunc``):
+#: ``w_new = step(w, ca, h, params)`` with ca in the calcium model's units, h in ms and
+#: ``params`` a pointer to the rule's parameter vector (column 0: initial weight).
+STEP_SIGNATURE = nb.types.float64(
+    nb.types.float64, nb.types.float64, nb.types.float64, nb.types.CPointer(nb.types.float64)
+)
+#: Signature of a rule's compiled event-driven advance (a ``numba.cfunc``):
+#: ``rho_new = advance(rho, c0, length, tau_ca, params)`` — ρ after ``length`` ms during
+#: which calcium decays from ``c0`` with time constant ``tau_ca`` (ms).
+ADVANCE_SIGNATURE = nb.types.float64(
+    nb.types.float64,
+    nb.types.float64,
+    nb.types.float64,
+    nb.types.float64,
+    nb.types.CPointer(nb.types.float64),
+)
 # Columns of the per-condition parameter matrix of ``stepped_calcium``.
 P_MODEL, P_TAU_CA, P_AMP_PRE, P_AMP_POST = 0, 1, 2, 3
 P_P0G, P_VCA, P_IF, P_IS, P_TAUF, P_TAUS = 4, 5, 6, 7, 8, 9
 P_VREST, P_EPSP, P_ET1, P_ET2, P_BPAP, P_BIF, P_BTF, P_BTS = 10, 11, 12, 13, 14, 15, 16, 17
 P_MG, P_BK, P_BA, P_VCLAMP, P_THD, P_THP, P_TEND = 18, 19, 20, 21, 22, 23, 24
 N_PARAMS = 25
-# Columns of the omega-eta rule vector.
-O_A1, O_A2, O_B1, O_B2, O_P1, O_P2, O_P3, O_P4, O_LAM, O_W0 = range(10)
 
 
-@nb.njit(cache=True, inline="always")
-def _omega(ca, om):  # pragma: no cover - compiled
-    s2 = 1.0 / (1.0 + math.exp(-om[O_B2] * (ca - om[O_A2])))
-    s1 = 1.0 / (1.0 + math.exp(-om[O_B1] * (ca - om[O_A1])))
-    return 0.25 + s2 - 0.25 * s1
-
-
-@nb.njit(cache=True, inline="always")
-def _eta(ca, om):  # pragma: no cover - compiled
-    """Learning rate in 1/ms (the parameters are in seconds)."""
-    cpos = ca if ca > 0.0 else 0.0
-    return 1.0 / (om[O_P1] / (om[O_P2] + cpos ** om[O_P3]) + om[O_P4]) / 1000.0
+@nb.cfunc(STEP_SIGNATURE, cache=True)
+def hold_step(w, ca, h, p):  # pragma: no cover - compiled
+    """The step of a rule that integrates nothing alongside the calcium."""
+    return w
 
 
 @nb.njit(cache=True, inline="always")
 def _influx(p, v, gf, gs):  # pragma: no cover - compiled
     """NMDA calcium influx (µM/ms) at potential v with gating gf + gs."""
-    b = 1.0 / (1.0 + p[P_MG] / p[P_BK] * math.exp(-p[P_BA] * v))
+    b = unblocked(v, p[P_MG] / p[P_BK], p[P_BA])
     return p[P_P0G] * (gf + gs) * b * (v - p[P_VCA])
 
 
@@ -450,7 +458,19 @@ def _potential(p, clamp, e1, e2, bf, bs):  # pragma: no cover - compiled
 
 @nb.njit(cache=True)
 def _run_stepped(
-    p, ev_t, ev_kind, om, dt, dt_coarse, window, max_seg, seg_end, seg_level, edges, occ
+    p,
+    ev_t,
+    ev_kind,
+    rule_step,
+    rule_p,
+    dt,
+    dt_coarse,
+    window,
+    max_seg,
+    seg_end,
+    seg_level,
+    edges,
+    occ,
 ):  # pragma: no cover - compiled
     nmda = p[P_MODEL] == 1.0
     clamp = not math.isnan(p[P_VCLAMP])
@@ -465,7 +485,8 @@ def _run_stepped(
     gf = 0.0
     gs = 0.0
     ca = 0.0
-    w = om[O_W0]
+    w = rule_p[0]
+    rp = rule_p.ctypes
     peak = 0.0
     influx_total = 0.0
     above_d = 0.0
@@ -482,8 +503,10 @@ def _run_stepped(
     # EPSP kernel exp(-t/tau1) - exp(-t/tau2), normalised to peak epsp_amp.
     t1 = p[P_ET1]
     t2 = p[P_ET2]
-    tpk = t1 * t2 / (t1 - t2) * math.log(t1 / t2)
-    epsp_scale = p[P_EPSP] / (math.exp(-tpk / t1) - math.exp(-tpk / t2))
+    epsp_scale = 0.0
+    if nmda:
+        tpk = t1 * t2 / (t1 - t2) * math.log(t1 / t2)
+        epsp_scale = p[P_EPSP] / (math.exp(-tpk / t1) - math.exp(-tpk / t2))
 
     i_now = 0.0
     while t < t_end:
@@ -541,9 +564,7 @@ def _run_stepped(
         ca_next = ca * decay + tau_ca * (1.0 - decay) * i_mean
         influx_total += i_mean * h
         # rule and threshold bookkeeping on the interval [t, t + h]
-        ca_mid = 0.5 * (ca + ca_next)
-        om_mid = _omega(ca_mid, om)
-        w = om_mid + (w - om_mid) * math.exp(-_eta(ca_mid, om) * h)
+        w = rule_step(w, 0.5 * (ca + ca_next), h, rp)
         lo_v = min(ca, ca_next)
         hi_v = max(ca, ca_next)
         for q in range(2):
@@ -611,9 +632,13 @@ def _run_stepped(
 
 @nb.njit(parallel=True, cache=True)
 def stepped_calcium(
-    params, ev_ptr, ev_t, ev_kind, om, dt, dt_coarse, window, max_seg, edges
+    params, ev_ptr, ev_t, ev_kind, rule_step, rule_p, dt, dt_coarse, window, max_seg, edges
 ):  # pragma: no cover - compiled
-    """Step the calcium of every condition; integrate the omega-eta rule alongside.
+    """Step the calcium of every condition; integrate a rule's weight alongside.
+
+    ``rule_step`` is a rule's compiled step (:data:`STEP_SIGNATURE`): the weight after
+    ``h`` ms at calcium ``ca`` (the step's midpoint value), reading the rule's parameter
+    vector ``rule_p`` (row c; column 0 is the initial weight).
 
     Returns ``(w_final, peak, influx, above_d, above_p, seg_end, seg_level, n_seg, occ)``;
     ``occ[c, j]`` is the time (ms) calcium spent above ``edges[j]``.
@@ -634,7 +659,8 @@ def stepped_calcium(
             params[c],
             ev_t[a:b],
             ev_kind[a:b],
-            om,
+            rule_step,
+            rule_p[c],
             dt,
             dt_coarse,
             window,

@@ -1,0 +1,83 @@
+"""Command-line interface: a thin layer over the library.
+
+Every command parses its options (units accepted: ``1.2mM``, ``-60mV``; ranges
+``start:stop:step`` inclusive; lists comma-separated), calls one library function, writes
+the NetCDF result and, unless ``--no-plot``, a PNG beside it. Bad input exits with
+status 2 and one line naming the option (or the library's parameter) and the accepted
+values. The options are built in :mod:`magsynapse.cli.options`; the commands live in one
+module per scale.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import click
+
+from . import body, network, study, synapse
+
+__all__ = ["cli", "main"]
+
+#: Raised by click >= 8.2 for a group called without a command (older click exits itself).
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="magsynapse")
+def cli() -> None:
+    """magsynapse: how magnesium shapes what a synapse learns."""
+
+
+for _module in (synapse, body, network, study):
+    for _command in _module.COMMANDS:
+        cli.add_command(_command)
+
+
+def _warn_one_line(message, category, filename, lineno, file=None, line=None) -> None:
+    click.echo(f"magsynapse: warning: {message}", err=True)
+
+
+def _one_line(exc: click.ClickException) -> str:
+    """The error as one line that names the option."""
+    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
+        if exc.param is not None and getattr(exc.param, "opts", None):
+            name = exc.param.opts[0]
+        else:
+            name = str(exc.param_hint or "").strip("'")
+        return f"{name}: {exc.message}" if name else exc.message
+    return " ".join(exc.format_message().split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning every user error into one line and status 2.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name; by default those of the command line.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 for bad input (one line on stderr), 1 if aborted.
+
+    Examples
+    --------
+    >>> main(["block", "--mg", "-1", "--out", "x.nc"])
+    2
+    """
+    warnings.showwarning = _warn_one_line
+    try:
+        cli.main(args=argv, prog_name="magsynapse", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("magsynapse: aborted", err=True)
+        return 1
+    except _NO_ARGS_IS_HELP as exc:
+        exc.show()
+        return exc.exit_code
+    except click.ClickException as exc:
+        click.echo(f"magsynapse: error: {_one_line(exc)}", err=True)
+        return 2
+    return 0
