@@ -8,14 +8,15 @@ import pytest
 
 from magsynapse.errors import MagsynapseError
 from magsynapse.network import Record, load_config, simulate_network
-from magsynapse.network.backends import Replica, RunPlan, get_backend
+from magsynapse.network.backends import Replica, RuleKernel, RunPlan, get_backend
 from magsynapse.network.backends.numba_draws import (
-    exp_poly,
     poisson_cdf,
     poisson_counts,
     poisson_inv,
 )
 from magsynapse.network.params import parameter_record
+from magsynapse.numerics import exp_poly
+from magsynapse.synapse.kernels import hold_advance
 from magsynapse.network.simulate import network_for_seed, stimulus_table, stream_key
 
 SMALL = {"network": {"N": 80}}
@@ -233,9 +234,10 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay(tau_s):
     net, v0 = network_for_seed(cfg, 9)
     rho0 = np.full(len(net.ee_post), 0.5)
     n_steps = 3000
-    rep = Replica(net, np.array([1.0]), v0, rho0, np.uint64(stream_key(9)))
+    rep = Replica(net, q, np.array([1.0]), v0, rho0, np.uint64(stream_key(9)))
     plan = RunPlan(n_steps, 100, True, np.empty(0, dtype=np.int64))
-    [out] = get_backend("numba_cpu").run(q, [rep], plan, stimulus_table([], 60, 0.1), 1)
+    kernel = RuleKernel(hold_advance, np.zeros(1))
+    [out] = get_backend("numba_cpu").run([rep], plan, stimulus_table([], 60, 0.1), kernel, 1)
     spike_t, spike_i, rho_final, state = out.spike_t, out.spike_i, out.rho, out.state
     assert len(spike_t) > 100
     from magsynapse.synapse.params import BISTABLE_SETS

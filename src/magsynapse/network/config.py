@@ -74,7 +74,7 @@ SCHEMA: dict[str, dict[str, tuple]] = {
     },
     "plasticity": {
         "enabled": (bool, True, None, "plastic E->E synapses"),
-        "rule": (str, "bistable", ("bistable",), "plasticity rule"),
+        "rule": (str, "bistable", "rule", "plasticity rule with a network form"),
         "set": (str, "DP", "set", "bistable parameter set (calcium and rule)"),
         "tau": (float, 15.0, "pos", "efficacy time constant, s (overrides the set's)"),
         "sigma": (float, 0.0, "nonneg", "noise amplitude (overrides the set's)"),
@@ -199,6 +199,14 @@ def _check(section: str, key: str, value: Any) -> Any:
                 raise MagsynapseError(
                     f"network config: {where} = {value!r}; accepted: "
                     f"{', '.join(BLOCK_MODELS.names())}"
+                )
+        if rule == "rule":
+            from ..synapse.rules import RULES
+
+            names = [n for n, r in RULES.items() if r.network is not None]
+            if value not in names:
+                raise MagsynapseError(
+                    f"network config: {where} = {value!r}; accepted: {', '.join(names)}"
                 )
         if rule == "set":
             from ..synapse.params import BISTABLE_SETS

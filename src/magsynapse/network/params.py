@@ -17,8 +17,10 @@ import math
 
 import numpy as np
 
+from ..errors import MagsynapseError
 from ..receptors import RECEPTORS, get_block_model
-from ..synapse.params import BISTABLE_SETS
+from ..synapse.params import BISTABLE_SETS, NMDA_VOLTAGE
+from ..synapse.rules import RULES
 from .config import NetworkConfig
 
 F64, I64, BOOL = np.float64, np.int64, np.bool_
@@ -80,13 +82,38 @@ PARAMETERS: tuple[tuple[str, type, str, str], ...] = (
     ("fast", BOOL, "", "noise-free with θ_d < θ_p: one logarithm per calcium decay"),
     ("decay_gap", F64, "1", "linear factor of ρ over gap_pd above θ_d only"),
     ("diag", BOOL, "", "record time above thresholds and presynaptic calcium"),
+    ("builtin_rule", BOOL, "", "the bistable rule's inlined path (else the rule's advance)"),
 )
 
 #: The structured dtype of a parameter record (aligned; one field per PARAMETERS row).
 PARAM_DTYPE = np.dtype([(name, kind) for name, kind, _, _ in PARAMETERS], align=True)
 
 
-def parameter_record(cfg: NetworkConfig, *, diagnostics: bool = False) -> np.void:
+def nmda_charge(f_2b: float) -> float:
+    """Relative NMDA charge of a receptor mixture with GluN2B share ``f_2b``:
+    (1 − f)·τ_2A + f·τ_2B with the synapse layer's subunit decays (Shouval's fast 50 ms and
+    slow 200 ms components), divided by its value at the default share 0.5.
+
+    >>> nmda_charge(0.5), nmda_charge(0.0), nmda_charge(1.0)
+    (1.0, 0.4, 1.6)
+    """
+    tau_a, tau_b = NMDA_VOLTAGE["tau_f"], NMDA_VOLTAGE["tau_s"]
+    f0 = DEFAULT_F_2B
+    return ((1 - f_2b) * tau_a + f_2b * tau_b) / ((1 - f0) * tau_a + f0 * tau_b)
+
+
+#: The GluN2B share of the configuration's NMDA receptors (its τ_d holds at this share):
+#: the synapse layer's default, Shouval's equal fast and slow components.
+DEFAULT_F_2B = NMDA_VOLTAGE["i_s"] / (NMDA_VOLTAGE["i_f"] + NMDA_VOLTAGE["i_s"])
+
+
+def parameter_record(
+    cfg: NetworkConfig,
+    *,
+    diagnostics: bool = False,
+    f_2b: float = DEFAULT_F_2B,
+    drive: float = 1.0,
+) -> np.void:
     """The backend parameters of ``cfg`` (one :data:`PARAM_DTYPE` record).
 
     Parameters
@@ -96,6 +123,15 @@ def parameter_record(cfg: NetworkConfig, *, diagnostics: bool = False) -> np.voi
     diagnostics : bool
         Plastic synapses also record their summed presynaptic calcium and their time
         above each threshold (costs memory and time).
+    f_2b : float
+        GluN2B share of the NMDA receptors. The NMDA decay is the charge-preserving single
+        exponential of the subunit mixture, τ_d·:func:`nmda_charge` (f_2b) — the
+        configuration's τ_d at the default share — and the presynaptic calcium jump of
+        plastic synapses scales with the same charge.
+    drive : float
+        Relative presynaptic drive of excitatory recurrent synapses (release sites ×
+        release probability, relative to the defaults): multiplies their AMPA and NMDA
+        weights and the presynaptic calcium jump.
 
     Returns
     -------
@@ -122,21 +158,27 @@ def parameter_record(cfg: NetworkConfig, *, diagnostics: bool = False) -> np.voi
     q["e_exc"], q["e_inh"] = ch.E_exc, ch.E_inh
     q["decay_ampa"] = math.exp(-dt / ch.tau_ampa)
     q["decay_gaba"] = math.exp(-dt / ch.tau_gaba)
-    q["decay_nmda_d"] = math.exp(-dt / ch.tau_nmda_decay)
+    charge = nmda_charge(f_2b)
+    tau_d = ch.tau_nmda_decay * charge
+    if not tau_d > ch.tau_nmda_rise:
+        raise MagsynapseError(
+            f"f_2b: {f_2b:g} makes the NMDA decay ({tau_d:g} ms) no longer than its rise"
+        )
+    q["decay_nmda_d"] = math.exp(-dt / tau_d)
     q["decay_nmda_r"] = math.exp(-dt / ch.tau_nmda_rise)
-    q["nmda_scale"] = ch.tau_nmda_decay / (ch.tau_nmda_decay - ch.tau_nmda_rise)
+    q["nmda_scale"] = tau_d / (tau_d - ch.tau_nmda_rise)
     q["block_k"], q["block_a"] = get_block_model(ch.block).boltzmann()
     q["f_ca"] = RECEPTORS["nmda_calcium"]["ca_fraction"]
     q["load_thr"] = cfg.recording.excitotoxic_threshold
     q["lam"] = dr.sources * dr.rate * dt / 1000.0
     q["w_drive"] = dr.weight
     q["g_tonic"] = dr.g_tonic
-    q["w_ee_ampa"], q["w_ee_nmda"] = cn.w_ee_ampa, cn.w_ee_nmda
-    q["w_ei_ampa"], q["w_ei_nmda"] = cn.w_ei_ampa, cn.w_ei_nmda
+    q["w_ee_ampa"], q["w_ee_nmda"] = cn.w_ee_ampa * drive, cn.w_ee_nmda * drive
+    q["w_ei_ampa"], q["w_ei_nmda"] = cn.w_ei_ampa * drive, cn.w_ei_nmda * drive
     q["w_ie_gaba"], q["w_ii_gaba"] = cn.w_ie_gaba, cn.w_ii_gaba
     s = BISTABLE_SETS[pl.set]
     q["plastic"] = pl.enabled
-    q["c_pre"] = s["c_pre"] * pl.c_pre_scale
+    q["c_pre"] = s["c_pre"] * pl.c_pre_scale * charge * drive
     q["c_post"], q["tau_ca"] = s["c_post"], s["tau_ca"]
     q["theta_d"], q["theta_p"] = s["theta_d"], s["theta_p"]
     q["gamma_d"], q["gamma_p"], q["rho_star"] = s["gamma_d"], s["gamma_p"], s["rho_star"]
@@ -147,4 +189,5 @@ def parameter_record(cfg: NetworkConfig, *, diagnostics: bool = False) -> np.voi
     q["fast"] = pl.sigma == 0.0 and s["theta_d"] < s["theta_p"]
     q["decay_gap"] = math.exp(-s["gamma_d"] * q["gap_pd"] / (pl.tau * 1000.0))
     q["diag"] = diagnostics
+    q["builtin_rule"] = RULES[pl.rule].network.advance is None
     return q

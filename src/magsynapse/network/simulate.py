@@ -18,21 +18,27 @@ import numba
 import numpy as np
 import xarray as xr
 
+from ..conditions import flatten
 from ..errors import MagsynapseError
+from ..random import check_seed
 from ..receptors import get_block_model
 from ..results import annotate
+from ..synapse.calcium import RELEASE_PROBABILITY
+from ..synapse.kernels import hold_advance
 from ..synapse.params import BISTABLE_SETS
+from ..synapse.rules import RULES
 from .backends import (
     STIM_DTYPE,
     Connectivity,
     Replica,
     ReplicaResult,
+    RuleKernel,
     RunPlan,
     Stimuli,
     get_backend,
 )
 from .config import NetworkConfig, load_config
-from .params import parameter_record
+from .params import DEFAULT_F_2B, parameter_record
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,7 @@ def simulate_network(
     config: NetworkConfig | str = "mgnet",
     *,
     mg: Any = None,
+    conditions: xr.Dataset | None = None,
     seed: int | Sequence[int] = 1,
     T: float = 1.0,
     record: Record | None = None,
@@ -178,6 +185,14 @@ def simulate_network(
     mg : float, sequence, or (times_s, values_mM)
         [Mg]o: one value (the config's by default), a list (dimension ``mg``) or a time
         series applied to every replica (e.g. from a PK result).
+    conditions : xarray.Dataset, optional
+        Instead of ``mg``, a conditions dataset (:mod:`magsynapse.conditions`) over any
+        dims (``person``, ``day``, ...): ``mg_o``, ``f_2b`` (NMDA decay and presynaptic
+        calcium follow the GluN2B share, :func:`.params.parameter_record`),
+        ``synapse_density`` and ``release_probability`` (excitatory recurrent drive);
+        missing variables take the configuration's values. One replica per condition and
+        seed; the result has the conditions' dims (then ``seed``) and carries the given
+        variables.
     seed : int or sequence of int
         Root seed(s); a list adds a ``seed`` dimension. A replica's connectivity, initial
         state and drive depend on its seed only, so the same seed gives the same network
@@ -217,20 +232,85 @@ def simulate_network(
     if n_steps < 1:
         raise MagsynapseError("T: shorter than one time step")
     bin_steps = max(1, round(rec.rate_bin / dt))
-    mg_list, mg_coord = _mg_series(cfg.channels.mg if mg is None else mg, n_steps, dt)
     seeds = [seed] if np.ndim(seed) == 0 else list(seed)
-    if not seeds or any(int(s) != s or s < 0 for s in seeds):
+    if not seeds:
         raise MagsynapseError("seed: give one or more integers >= 0")
-    seeds = [int(s) for s in seeds]
+    seeds = [check_seed(s) for s in seeds]
+    if conditions is not None:
+        if mg is not None:
+            raise MagsynapseError("mg: give either mg or conditions (with mg_o), not both")
+        flat = flatten(conditions, condition_defaults(cfg))
+        mg_list = [np.array([m]) for m in flat.values["mg_o"]]
+        records = [
+            parameter_record(cfg, f_2b=f, drive=d)
+            for f, d in zip(flat.values["f_2b"], _drive(flat.values), strict=True)
+        ]
+        mg_coord = flat.values["mg_o"]
+    else:
+        flat = None
+        mg_list, mg_coord = _mg_series(cfg.channels.mg if mg is None else mg, n_steps, dt)
+        records = None
     rho_steps = np.array(sorted(round(t * 1000.0 / dt) for t in rec.rho_times), dtype=np.int64)
     if np.any(rho_steps < 1) or np.any(rho_steps > n_steps):
         raise MagsynapseError(f"rho_times: must lie in (0, {T}] s")
     plan = RunPlan(n_steps, bin_steps, rec.spikes, rho_steps)
     results, jobs, _ = run_replicas(
-        cfg, mg_list, seeds, plan, stimuli=stimuli, rho0=rho0, threads=threads, backend=backend
+        cfg,
+        mg_list,
+        seeds,
+        plan,
+        stimuli=stimuli,
+        rho0=rho0,
+        threads=threads,
+        backend=backend,
+        records=records,
     )
-    layout = _Layout(mg_coord, mg is None or np.ndim(mg) == 0, seeds, np.ndim(seed) == 0)
-    return _dataset(cfg, results, jobs, layout, T, rec, plan)
+    single_mg = flat is None and (mg is None or np.ndim(mg) == 0)
+    layout = _Layout(mg_coord, single_mg, seeds, np.ndim(seed) == 0)
+    ds = _dataset(cfg, results, jobs, layout, T, rec, plan)
+    return ds if flat is None else _onto_conditions(ds, flat, conditions)
+
+
+def condition_defaults(cfg: NetworkConfig) -> dict[str, float]:
+    """The configuration's value of each conditions variable the network reads.
+
+    >>> condition_defaults(load_config("mgnet"))["f_2b"]
+    0.5
+    """
+    return {
+        "mg_o": cfg.channels.mg,
+        "f_2b": DEFAULT_F_2B,
+        "synapse_density": 1.0,
+        "release_probability": RELEASE_PROBABILITY.value,
+    }
+
+
+def _drive(values: dict[str, np.ndarray]) -> np.ndarray:
+    return values["synapse_density"] * values["release_probability"] / RELEASE_PROBABILITY.value
+
+
+def _onto_conditions(ds: xr.Dataset, flat, conditions: xr.Dataset) -> xr.Dataset:
+    """Unfold the flat ``mg`` axis of a result (one entry per condition, C order) onto
+    the conditions' dims, and carry the given variables."""
+    if "mg" not in ds.dims:
+        ds = ds.expand_dims("mg")
+    out = xr.Dataset(attrs=ds.attrs)
+    for name, var in ds.data_vars.items():
+        if "mg" not in var.dims:
+            out[name] = var
+            continue
+        var = var.transpose("mg", ...)
+        rest = var.dims[1:]
+        data = var.values.reshape(*flat.shape, *var.shape[1:])
+        out[name] = ((*flat.dims, *rest), data, var.attrs)
+    for name, coord in ds.coords.items():
+        if name != "mg" and "mg" not in coord.dims:
+            out = out.assign_coords({name: coord})
+    out = out.assign_coords({d: v for d, v in flat.coords.items() if d in flat.dims})
+    for name in conditions.data_vars:
+        out[name] = conditions[name]
+    out.attrs["conditions"] = list(flat.dims)
+    return out
 
 
 def run_replicas(
@@ -244,6 +324,7 @@ def run_replicas(
     threads: int | None = None,
     diagnostics: bool = False,
     backend: str = "numba_cpu",
+    records: Sequence[np.void] | None = None,
 ) -> tuple[list[ReplicaResult], list[tuple[int, int]], dict]:
     """Run every (mg, seed) replica of ``cfg`` with ``backend``.
 
@@ -270,6 +351,9 @@ def run_replicas(
         above each threshold (``ReplicaResult.ca_pre``, ``state``).
     backend : str
         A registered backend name (:data:`.backends.BACKENDS`).
+    records : sequence of numpy.void, optional
+        A parameter record per mg index (:func:`.params.parameter_record`, e.g. per
+        condition); default: the configuration's record for all.
 
     Returns
     -------
@@ -286,7 +370,17 @@ def run_replicas(
     ([(0, 0), (0, 1)], (5, 2))
     """
     engine = get_backend(backend)
-    q = parameter_record(cfg, diagnostics=diagnostics)
+    if records is None:
+        records = [parameter_record(cfg, diagnostics=diagnostics)] * len(mg_list)
+    elif diagnostics:
+        raise MagsynapseError("diagnostics: not available with per-condition records")
+    rule = RULES[cfg.plasticity.rule].network
+    kernel = RuleKernel(
+        hold_advance if rule.advance is None else rule.advance,
+        np.asarray(
+            rule.parameters(BISTABLE_SETS[cfg.plasticity.set], cfg.plasticity.tau), dtype=float
+        ),
+    )
     nets = {s: network_for_seed(cfg, s, backend) for s in seeds}
     stim = stimulus_table(list(stimuli), cfg.network.N, cfg.network.dt)
     jobs = [(m_i, s_i) for m_i in range(len(mg_list)) for s_i in range(len(seeds))]
@@ -304,8 +398,10 @@ def run_replicas(
     for m_i, s_i in jobs:
         net, v0 = nets[seeds[s_i]]
         key = np.uint64(stream_key(seeds[s_i]))
-        replicas.append(Replica(net, mg_list[m_i], v0, initial(net, (m_i, s_i)), key))
-    results = engine.run(q, replicas, plan, stim, threads or numba.get_num_threads())
+        replicas.append(
+            Replica(net, records[m_i], mg_list[m_i], v0, initial(net, (m_i, s_i)), key)
+        )
+    results = engine.run(replicas, plan, stim, kernel, threads or numba.get_num_threads())
     return results, jobs, nets
 
 

@@ -28,11 +28,19 @@ Numerics (see docs/numerics.md):
 from __future__ import annotations
 
 import math
+import warnings
 
 import numba as nb
 import numpy as np
+from numba.core.errors import NumbaExperimentalFeatureWarning
 
 from ..receptors.block import unblocked
+
+# Rules reach the kernels as first-class compiled functions (numba cfuncs); numba labels
+# the feature experimental. It is what keeps one cached kernel for every rule.
+warnings.filterwarnings(
+    "ignore", "First-class function type", NumbaExperimentalFeatureWarning, r"numba\."
+)
 
 # --------------------------------------------------------------------------- RNG
 _U64 = nb.types.uint64
@@ -440,6 +448,12 @@ N_PARAMS = 25
 def hold_step(w, ca, h, p):  # pragma: no cover - compiled
     """The step of a rule that integrates nothing alongside the calcium."""
     return w
+
+
+@nb.cfunc(ADVANCE_SIGNATURE, cache=True)
+def hold_advance(rho, c0, length, tau_ca, p):  # pragma: no cover - compiled
+    """The advance of a rule whose network form is built into the engine (none needed)."""
+    return rho
 
 
 @nb.njit(cache=True, inline="always")

@@ -1,9 +1,9 @@
 """What a network backend is given and what it returns, and the registry of backends.
 
 A backend builds the random connectivity of a network and runs replicas of it: one
-parameter record (:data:`..params.PARAM_DTYPE`) shared by the replicas, one
-:class:`Replica` each (its network, [Mg]o series, initial state and random stream), one
-:class:`RunPlan` (how long, what to record) and one :class:`Stimuli` table. It returns one
+:class:`Replica` each (its network, parameter record :data:`..params.PARAM_DTYPE`, [Mg]o
+series, initial state and random stream), one :class:`RunPlan` (how long, what to
+record), one :class:`Stimuli` table and the plasticity rule's :class:`RuleKernel`. It returns one
 :class:`ReplicaResult` of raw arrays per replica; turning those into datasets is the
 caller's (:mod:`..simulate`). Units inside a backend: ms, mV, nS, pA, pF.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -60,10 +60,18 @@ class Replica(NamedTuple):
     """One replica: its network and everything that differs between replicas."""
 
     net: Connectivity
+    q: np.void  #: its parameter record (:data:`..params.PARAM_DTYPE`)
     mg_t: np.ndarray  #: [Mg]o in mM, one value or one per step
     v0: np.ndarray  #: (N,) initial membrane potentials, mV
     rho0: np.ndarray  #: (S,) initial E→E efficacies
     key: np.uint64  #: root key of the replica's random stream
+
+
+class RuleKernel(NamedTuple):
+    """The plasticity rule's compiled network form, shared by the replicas of a run."""
+
+    advance: Any  #: cfunc with ADVANCE_SIGNATURE (a no-op when the rule is built in)
+    params: np.ndarray  #: float64 parameter vector ``advance`` reads
 
 
 class RunPlan(NamedTuple):
@@ -113,13 +121,13 @@ class Backend(ABC):
     @abstractmethod
     def run(
         self,
-        q: np.void,
         replicas: Sequence[Replica],
         plan: RunPlan,
         stimuli: Stimuli,
+        rule: RuleKernel,
         threads: int,
     ) -> list[ReplicaResult]:
-        """Run every replica with the parameter record ``q`` (up to ``threads`` at once)."""
+        """Run every replica (with its own parameter record), up to ``threads`` at once."""
 
 
 #: The registered backends (classes), by name.

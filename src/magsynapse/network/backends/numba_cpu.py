@@ -5,7 +5,7 @@ Numerics (docs/network.md):
 * Neurons: conductance-based LIF or AdEx, forward Euler for V at ``dt`` (as Brian2's
   reference) with the NMDA block evaluated at the current V; refractory neurons are held
   at V_reset. The update of all neurons is one branch-free pass that vectorises: its
-  exponentials use :func:`.numba_draws.exp_poly` (no library call, 2e-14 relative to
+  exponentials use :func:`magsynapse.numerics.exp_poly` (no library call, 2e-14 relative to
   ``math.exp``).
 * Conductances are summed per neuron and decay exactly (a constant factor per step); the
   NMDA dual exponential is the difference of a decay and a rise accumulator, both jumped by
@@ -34,9 +34,20 @@ from concurrent.futures import ThreadPoolExecutor
 import numba as nb
 import numpy as np
 
+from ...numerics import exp_poly
+from ...receptors.block import unblocked
 from ...synapse.kernels import _seed_state
-from .base import BACKENDS, Backend, Connectivity, Replica, ReplicaResult, RunPlan, Stimuli
-from .numba_draws import N_CDF, drive_pass, exp_poly, poisson_cdf, poisson_inv, uniform
+from .base import (
+    BACKENDS,
+    Backend,
+    Connectivity,
+    Replica,
+    ReplicaResult,
+    RuleKernel,
+    RunPlan,
+    Stimuli,
+)
+from .numba_draws import N_CDF, drive_pass, poisson_cdf, poisson_inv, uniform
 from .numba_graph import build_connectivity
 from .numba_plastic import POST_BUFFER, touch
 
@@ -58,7 +69,7 @@ def _membrane(cells, q, mg_k):  # pragma: no cover - compiled
         for i in range(n):
             vi = v[i]
             free = ref[i] <= 0
-            i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) / (1.0 + mg_k * exp_poly(-ba * vi))
+            i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) * unblocked(vi, mg_k, ba)
             cur = -gl * (vi - el) - (ga[i] + g_tonic) * (vi - ee) - i_nmda - gg[i] * (vi - ei)
             cur += gl * delta_t * exp_poly(min((vi - vt) / delta_t, 20.0)) - w_ad[i]
             ca_load[i] += max(-fca * i_nmda - thr, 0.0) * dt * free
@@ -73,7 +84,7 @@ def _membrane(cells, q, mg_k):  # pragma: no cover - compiled
         for i in range(n):
             vi = v[i]
             free = ref[i] <= 0
-            i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) / (1.0 + mg_k * exp_poly(-ba * vi))
+            i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) * unblocked(vi, mg_k, ba)
             cur = -gl * (vi - el) - (ga[i] + g_tonic) * (vi - ee) - i_nmda - gg[i] * (vi - ei)
             ca_load[i] += max(-fca * i_nmda - thr, 0.0) * dt * free
             v[i] = vi + dt * cur / c_m if free else vreset
@@ -94,7 +105,7 @@ def _n_above(v, vth):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, nogil=True)
-def run_replica(q, rep, plan, stim, max_spikes):  # pragma: no cover - compiled
+def run_replica(q, rep, plan, stim, rule, max_spikes):  # pragma: no cover - compiled
     """Simulate one replica (:class:`.base.Replica`) for ``plan.n_steps`` with the
     parameter record ``q``; at most ``max_spikes`` spikes are kept.
 
@@ -210,7 +221,7 @@ def run_replica(q, rep, plan, stim, max_spikes):  # pragma: no cover - compiled
                     since_catchup[j] += 1
                     if since_catchup[j] >= POST_BUFFER - 1:
                         for e in range(in_ptr[j], in_ptr[j + 1]):
-                            touch(in_syn[e], t_sp, syn, q, rng)
+                            touch(in_syn[e], t_sp, syn, q, rng, rule)
                         since_catchup[j] = 0
         # synaptic transmission (no delay) and presynaptic calcium
         for k in range(n_sp):
@@ -222,9 +233,9 @@ def run_replica(q, rep, plan, stim, max_spikes):  # pragma: no cover - compiled
                     ga[post] += q.w_ee_ampa
                     s = out_syn[e]
                     if plastic:
-                        touch(s, t_sp, syn, q, rng)
+                        touch(s, t_sp, syn, q, rng, rule)
                         if vgate:
-                            inc = q.c_pre / (1.0 + mg_k * math.exp(-ba * v[post]))
+                            inc = q.c_pre * unblocked(v[post], mg_k, ba)
                         else:
                             inc = q.c_pre
                         st[s, 0] += inc
@@ -245,13 +256,13 @@ def run_replica(q, rep, plan, stim, max_spikes):  # pragma: no cover - compiled
         while r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1:
             if plastic:
                 for s in range(n_syn):
-                    touch(s, t_sp, syn, q, rng)
+                    touch(s, t_sp, syn, q, rng, rule)
             rho_samples[r_next] = st[:, 2].mean() if n_syn > 0 else np.nan
             r_next += 1
     if plastic:
         t_end = n_steps * dt
         for s in range(n_syn):
-            touch(s, t_end, syn, q, rng)
+            touch(s, t_end, syn, q, rng, rule)
     return (
         spike_t[:n_spikes],
         spike_i[:n_spikes],
@@ -270,16 +281,19 @@ def run_replica(q, rep, plan, stim, max_spikes):  # pragma: no cover - compiled
 class NumbaCPU(Backend):
     """Today's engine: numba-compiled loops on the CPU, one thread per replica.
 
-    >>> from magsynapse.network.backends import RunPlan, Stimuli, STIM_DTYPE, Replica
+    >>> from magsynapse.network.backends import (RunPlan, Stimuli, STIM_DTYPE, Replica,
+    ...                                          RuleKernel)
     >>> from magsynapse.network import load_config
     >>> from magsynapse.network.params import parameter_record
+    >>> from magsynapse.synapse.kernels import hold_advance
     >>> b = NumbaCPU()
     >>> net = b.connectivity(50, 40, 0.1, key=3)
-    >>> rep = Replica(net, np.array([1.0]), np.full(50, -60.0), np.full(len(net.ee_pre), 0.5),
-    ...               np.uint64(5))
-    >>> stim = Stimuli(np.zeros(0, STIM_DTYPE), np.zeros((0, 50), np.uint8))
     >>> q = parameter_record(load_config("mgnet"))
-    >>> [r] = b.run(q, [rep], RunPlan(1000, 100, True, np.zeros(0, np.int64)), stim, 1)
+    >>> rep = Replica(net, q, np.array([1.0]), np.full(50, -60.0),
+    ...               np.full(len(net.ee_pre), 0.5), np.uint64(5))
+    >>> stim = Stimuli(np.zeros(0, STIM_DTYPE), np.zeros((0, 50), np.uint8))
+    >>> rule = RuleKernel(hold_advance, np.zeros(1))
+    >>> [r] = b.run([rep], RunPlan(1000, 100, True, np.zeros(0, np.int64)), stim, rule, 1)
     >>> r.counts.shape, r.rho.shape == rep.rho0.shape
     ((10, 2), True)
     """
@@ -291,19 +305,21 @@ class NumbaCPU(Backend):
 
     def run(
         self,
-        q: np.void,
         replicas: Sequence[Replica],
         plan: RunPlan,
         stimuli: Stimuli,
+        rule: RuleKernel,
         threads: int,
     ) -> list[ReplicaResult]:
         n_neurons = replicas[0].v0.shape[0] if replicas else 0
-        max_spikes = int(n_neurons * plan.n_steps * q["dt"] / 1000.0 * 200) + 1000
+        dt = float(replicas[0].q["dt"]) if replicas else 0.0
+        max_spikes = int(n_neurons * plan.n_steps * dt / 1000.0 * 200) + 1000
+        kernel = (rule.advance, np.ascontiguousarray(rule.params, dtype=np.float64))
 
         def one(rep):
             size = max_spikes
             while True:
-                out = ReplicaResult(*run_replica(q, rep, plan, stimuli, size))
+                out = ReplicaResult(*run_replica(rep.q, rep, plan, stimuli, kernel, size))
                 if not out.overflow:
                     return out
                 size *= 4  # pragma: no cover - only for rates above 200 Hz

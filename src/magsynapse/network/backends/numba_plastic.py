@@ -6,7 +6,8 @@ calcium between updates is a known sum of exponentials (post spikes read from th
 neuron's ring buffer), so the threshold crossings are closed-form and ρ is advanced
 exactly by the synapse layer's segment integrator. ``q`` is a parameter record
 (:data:`...params.PARAM_DTYPE`); ``syn`` is ``(st, ee_post, post_buf, post_count)``,
-``rng`` is ``(state, spare)`` (the replica's stream and its spare normal).
+``rng`` is ``(state, spare)`` (the replica's stream and its spare normal), ``rule`` the
+plasticity rule's compiled advance and parameters (:class:`.base.RuleKernel`).
 """
 
 from __future__ import annotations
@@ -71,14 +72,25 @@ def _level(rho, h, lvl, decay, q, rng):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
-def _segment(s, c, length, st, q, rng):  # pragma: no cover - compiled
+def _segment(s, c, length, st, q, rng, rule):  # pragma: no cover - compiled
     """Advance synapse s's ρ over ``length`` ms of calcium decaying from ``c``; with
     diagnostics (``q.diag``) count the time above the thresholds.
 
-    Noise-free with θ_d < θ_p (``q.fast``): one logarithm gives both crossing times
+    A rule other than the built-in bistable one: its compiled advance
+    (``rule = (advance, params)``, :class:`.base.RuleKernel`). The bistable rule, noise-free
+    with θ_d < θ_p (``q.fast``): one logarithm gives both crossing times
     (t_p = t_d − τ_Ca ln(θ_p/θ_d)), the full θ_p → θ_d passage uses a precomputed linear
     factor; otherwise the synapse layer's ``advance_decaying``.
     """
+    if not q.builtin_rule:
+        if q.diag and c > q.theta_d:
+            t_d = q.tau_ca * math.log(c / q.theta_d)
+            st[s, 3] += min(length, t_d)
+            if c > q.theta_p:
+                st[s, 4] += min(length, t_d - q.gap_pd)
+        advance, params = rule
+        st[s, 2] = advance(st[s, 2], c, length, q.tau_ca, params.ctypes)
+        return
     if not q.fast:
         if q.diag and c > q.theta_d:
             t_d = q.tau_ca * math.log(c / q.theta_d)
@@ -112,7 +124,7 @@ def _segment(s, c, length, st, q, rng):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
-def touch(s, t, syn, q, rng):  # pragma: no cover - compiled
+def touch(s, t, syn, q, rng, rule):  # pragma: no cover - compiled
     """Bring plastic synapse s to time t.
 
     ``st[s] = [c, t_last, rho, time above θ_d, time above θ_p]``: calcium just after the
@@ -140,9 +152,9 @@ def touch(s, t, syn, q, rng):  # pragma: no cover - compiled
         tk = post_buf[j, (count - 1 - m) % POST_BUFFER]
         if tk > t:
             continue
-        _segment(s, c, tk - start, st, q, rng)
+        _segment(s, c, tk - start, st, q, rng, rule)
         c = c * math.exp(-(tk - start) / tau_ca) + q.c_post
         start = tk
-    _segment(s, c, t - start, st, q, rng)
+    _segment(s, c, t - start, st, q, rng, rule)
     st[s, 0] = c * math.exp(-(t - start) / tau_ca)
     st[s, 1] = t

@@ -48,11 +48,13 @@ class NetworkRule:
 
     Attributes
     ----------
-    advance : numba cfunc
+    advance : numba cfunc or None
         ``rho_new = advance(rho, c0, length, tau_ca, params)``
         (:data:`magsynapse.synapse.kernels.ADVANCE_SIGNATURE`): the efficacy after
         ``length`` ms during which calcium decays from ``c0`` with time constant
-        ``tau_ca`` (ms) and no event arrives.
+        ``tau_ca`` (ms) and no event arrives. None for the bistable rule, which the engine
+        integrates with its own inlined path (noise, threshold diagnostics and a
+        noise-free fast path need more than this signature).
     parameters : callable
         ``parameters(calcium_set, tau_s)`` → 1-D float array read by ``advance``, from the
         network's calcium set (c_pre, c_post, tau_ca, thresholds) and the efficacy time

@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 
 from ...provenance import ParameterSet
 from .. import kernels as K
-from .base import RULES, Rule
+from .base import RULES, NetworkRule, Rule
 
 #: Largest supra-threshold step (ms) of the stochastic rule in protocols (Strang splitting).
 H_MAX = 5.0
@@ -165,6 +165,7 @@ class Bistable(Rule):
     methods = ("analytic", "stochastic")
     needs_segments = True
     step = None
+    network = NetworkRule(advance=None, parameters=lambda calcium_set, tau_s: np.zeros(1))
 
     def uses_bistable_sets(self, calcium: str) -> bool:
         return True
