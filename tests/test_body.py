@@ -1,5 +1,7 @@
 """The body layer: magnesium pharmacokinetics (MODEL.md §7)."""
 
+import json
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -17,15 +19,11 @@ from magsynapse.body import (
     simulate,
     synaptic_mg,
 )
+from magsynapse.body.baseline import baseline
 from magsynapse.body.calibrate import evaluate, evaluate_rat
-from magsynapse.body.model import (
-    IDX,
-    baseline,
-    derive,
-    integrate,
-    integrate_batch,
-    parameter_arrays,
-)
+from magsynapse.body.equations import IDX, derive
+from magsynapse.body.priors import parameter_arrays
+from magsynapse.body.solvers import SOLVERS, integrate
 from magsynapse.errors import MagsynapseError
 from magsynapse.synapse import stdp
 
@@ -152,8 +150,8 @@ def test_mass_balance_to_round_off(regimen):
     r = derive(p)
     y0 = baseline(r, p)
     t = np.linspace(0.0, regimen.hours, 9)
-    for solver in (integrate, integrate_batch):
-        states = solver(y0, regimen, r, p, t)
+    for solver in SOLVERS:
+        states = integrate(y0, regimen, r, p, t, solver=solver)
         intake_gap, body_gap, dose, body = _balances(states, y0)
         scale = max(float(np.max(dose)), 1e-3)
         assert np.max(np.abs(intake_gap)) <= 1e-9 * scale + 1e-12
@@ -271,10 +269,29 @@ def test_compiled_batch_agrees_with_lsoda():
     y0 = baseline(r, p)
     reg = make_regimen("threonate", dose="2g/day", days=10)
     t = np.arange(0.0, 240.1, 6.0)
-    a = integrate(y0, reg, r, p, t)
-    b = integrate_batch(y0, reg, r, p, t)
+    a = integrate(y0, reg, r, p, t, solver="lsoda")
+    b = integrate(y0, reg, r, p, t, solver="dp5")
     big = np.abs(a) > 1e-6
     assert np.max(np.abs(a - b)[big] / np.abs(a)[big]) < 1e-4
+
+
+def test_one_person_and_many_share_the_default_solver():
+    """The same solver runs one person and many; its name is in the result's config, and
+    a single person's trajectory matches LSODA's to well within the model's tolerances."""
+    reg = make_regimen("threonate", dose="2g/day", days=3)
+    one = simulate(reg)
+    many = simulate(reg, samples=2, seed=1)
+    assert json.loads(one.attrs["config"])["solver"] == json.loads(many.attrs["config"])["solver"]
+    lsoda = simulate(reg, solver="lsoda")
+    assert json.loads(lsoda.attrs["config"])["solver"] == "lsoda"
+    for name in ("serum_total", "csf", "mg_o", "mg_i", "urine_cum"):
+        xr.testing.assert_allclose(one[name], lsoda[name], rtol=1e-5)
+
+
+def test_unknown_solver_is_a_one_line_error():
+    reg = make_regimen("oxide", dose_elemental="300mg/day", days=1)
+    with pytest.raises(MagsynapseError, match=r"^solver: unknown 'rk4'; accepted: .*lsoda"):
+        simulate(reg, solver="rk4")
 
 
 def test_samples_do_not_depend_on_batch_size():

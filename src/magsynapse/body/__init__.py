@@ -1,5 +1,9 @@
 """Body: magnesium pharmacokinetics from an oral dose to CSF and neuron (MODEL.md §7).
 
+The model (:mod:`.equations`) is kept apart from its solvers (:mod:`.solvers`, chosen by
+name: :data:`SOLVERS`), the dosing schedule (:mod:`.schedule`), the steady state
+(:mod:`.baseline`) and the parameter draws (:mod:`.priors`); :mod:`.pk` runs them.
+
 >>> from magsynapse.body import make_regimen, simulate
 >>> ds = simulate(make_regimen("oxide", dose_elemental="300mg/day", days=1))
 >>> ds.serum_total.attrs["units"]
@@ -11,10 +15,13 @@ from .params import pk_parameters
 from .pk import OBSERVABLES, barrier, compare, simulate
 from .regimen import Dose, Regimen, make_regimen
 from .salts import SALTS, Salt, get_salt
+from .solvers import DEFAULT_SOLVER, SOLVERS
 
 __all__ = [
+    "DEFAULT_SOLVER",
     "OBSERVABLES",
     "SALTS",
+    "SOLVERS",
     "Dose",
     "Regimen",
     "Salt",

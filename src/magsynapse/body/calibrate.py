@@ -34,14 +34,22 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from ..provenance import Param, ParameterSet
-from .model import IDX, baseline, derive, integrate, parameter_arrays
+from .baseline import baseline
+from .equations import IDX, derive
 from .params import _HUMAN, CAL, FITTED, pk_parameters
+from .priors import parameter_arrays
 from .regimen import Regimen
 from .salts import SALTS
+from .solvers import DEFAULT_SOLVER, get_solver, integrate
 
 PRIOR_GSD = 1.15
 WEAK_PRIOR_GSD = 3.0
 FINE_INTAKES = (0.25, 2.0, 5.0, 10.0, 20.0, 40.0)
+#: Solver of the fit itself. The residuals are the same with every solver (to 1e-7), but
+#: the optimum lies in a flat valley (K_r, the fast pool's half-time) where the optimiser's
+#: path, and so where it stops, follows the solver's round-off: the shipped fit was made,
+#: and is reproduced, with LSODA.
+FIT_SOLVER = "lsoda"
 #: Starting point of the fit: absorption from the limits of Fine's curve with a 10-h
 #: transit (large doses: Vmax·T ≈ 1.72 mmol; linear 1 − e^(−k_lin·T) ≈ 0.07; small doses
 #: 1 − e^(−(Vmax/Km + k_lin)·T) ≈ 0.65), kidney at ~96 % reabsorption, CSF transport,
@@ -72,16 +80,19 @@ AVAIL = ("oxide", "hydroxide")
 
 @dataclass
 class Lab:
-    """Nominal parameters, rates and the diet-only baseline shared by the experiments."""
+    """Nominal parameters, rates and the diet-only baseline shared by the experiments,
+    all integrated by one solver (a name in :data:`~magsynapse.body.solvers.SOLVERS`)."""
 
     params: dict[str, np.ndarray]
+    solver: str = DEFAULT_SOLVER
 
     def __post_init__(self) -> None:
+        get_solver(self.solver)
         self.rates = derive(self.params)
-        self.y0 = baseline(self.rates, self.params)
+        self.y0 = baseline(self.rates, self.params, solver=self.solver)
 
     def run(self, regimen: Regimen, t_out: np.ndarray) -> np.ndarray:
-        return integrate(self.y0, regimen, self.rates, self.params, t_out)[:, 0]
+        return integrate(self.y0, regimen, self.rates, self.params, t_out, solver=self.solver)[:, 0]
 
     def oral(
         self, salt: str, mmol: float, hours: float, t_out: np.ndarray, diet: bool = True
@@ -248,6 +259,7 @@ class PKCalibration:
     cost: float
     keys: list[str] | None = None
     log_covariance: np.ndarray | None = None
+    solver: str = DEFAULT_SOLVER
 
     @property
     def weighted_rms(self) -> float:
@@ -283,19 +295,29 @@ class PKCalibration:
         return all(t.passes(m) for t, m in self.rows)
 
 
-def evaluate(params: ParameterSet | None = None) -> PKCalibration:
-    """Residual table of a parameter set (default: the shipped human set)."""
+def evaluate(params: ParameterSet | None = None, *, solver: str = DEFAULT_SOLVER) -> PKCalibration:
+    """Residual table of a parameter set (default: the shipped human set).
+
+    ``solver`` names the ODE solver of every experiment (see
+    :data:`~magsynapse.body.solvers.SOLVERS`).
+    """
     ps = params if params is not None else pk_parameters("human")
-    lab = Lab(parameter_arrays(ps))
+    lab = Lab(parameter_arrays(ps), solver)
     rows = [(t, t.compute(lab)) for t in targets()]
     values = {k: ps[k] for k in FITTED}
     avail = {s: ps[f"avail_{s}"] for s in AVAIL}
     cost = float(np.sum([t.residual(m) ** 2 for t, m in rows]))
-    return PKCalibration(values, avail, rows, cost)
+    return PKCalibration(values, avail, rows, cost, solver=solver)
 
 
-def calibrate(progress: bool = False) -> PKCalibration:
-    """Fit the human parameters to :func:`targets` (least squares, log parameters)."""
+def calibrate(progress: bool = False, *, solver: str = FIT_SOLVER) -> PKCalibration:
+    """Fit the human parameters to :func:`targets` (least squares, log parameters).
+
+    ``progress`` prints the cost of every evaluation; ``solver`` names the ODE solver of
+    every experiment (see :data:`~magsynapse.body.solvers.SOLVERS`; default
+    :data:`FIT_SOLVER`, with which the shipped fit was made).
+    """
+    get_solver(solver)
     base = pk_parameters("human")
     keys = [*FITTED, *(f"avail_{s}" for s in AVAIL)]
     x0 = np.log([START[k] for k in keys])
@@ -310,7 +332,7 @@ def calibrate(progress: bool = False) -> PKCalibration:
     def residual(x: np.ndarray) -> np.ndarray:
         values = dict(zip(keys, np.exp(x), strict=True))
         values = {k: min(v, 1.0) if k.startswith("avail_") else v for k, v in values.items()}
-        lab = Lab(parameter_arrays(_with(base, values)))
+        lab = Lab(parameter_arrays(_with(base, values)), solver)
         res = np.array(
             [t.residual(t.compute(lab)) for t in tgts]
             + [np.log(values[k] / a) / np.log(b) for k, (a, b) in priors.items()]
@@ -330,7 +352,7 @@ def calibrate(progress: bool = False) -> PKCalibration:
         ftol=1e-8,
     )
     fitted = dict(zip(keys, np.exp(fit.x), strict=True))
-    result = evaluate(_with(base, fitted))
+    result = evaluate(_with(base, fitted), solver=solver)
     # Posterior of the log parameters (Laplace approximation). Tolerances are ranges or
     # 95 % intervals, i.e. about two standard deviations: the data rows of the Jacobian are
     # doubled; parameters without a prior get a weak one (geometric s.d. 3).
@@ -368,27 +390,33 @@ def rat_targets() -> list[Target]:
     ]
 
 
-def evaluate_rat(params: ParameterSet | None = None) -> PKCalibration:
-    """Residual table of the rat set."""
+def evaluate_rat(
+    params: ParameterSet | None = None, *, solver: str = DEFAULT_SOLVER
+) -> PKCalibration:
+    """Residual table of the rat set (``solver`` as for :func:`evaluate`)."""
     ps = params if params is not None else pk_parameters("rat")
-    lab = Lab(parameter_arrays(ps))
+    lab = Lab(parameter_arrays(ps), solver)
     rows = [(t, t.compute(lab)) for t in rat_targets()]
     cost = float(np.sum([t.residual(m) ** 2 for t, m in rows]))
-    return PKCalibration({"fe_renal": ps["fe_renal"]}, {}, rows, cost)
+    return PKCalibration({"fe_renal": ps["fe_renal"]}, {}, rows, cost, solver=solver)
 
 
-def calibrate_rat() -> PKCalibration:
-    """Fit the rat's fractional excretion to a baseline serum of 0.85 mM (root finding)."""
+def calibrate_rat(*, solver: str = DEFAULT_SOLVER) -> PKCalibration:
+    """Fit the rat's fractional excretion to a baseline serum of 0.85 mM (root finding).
+
+    ``solver`` as for :func:`calibrate`.
+    """
     from scipy.optimize import brentq
 
+    get_solver(solver)
     base = pk_parameters("rat")
 
     def serum(fe: float) -> float:
-        lab = Lab(parameter_arrays(_with(base, {"fe_renal": fe})))
+        lab = Lab(parameter_arrays(_with(base, {"fe_renal": fe})), solver)
         return float(lab.y0[0, IDX["plasma"]] / lab.params["v_plasma"][0]) - RAT_SERUM
 
     fe = brentq(serum, 1e-4, 0.9, xtol=1e-12)
-    return evaluate_rat(_with(base, {"fe_renal": fe}))
+    return evaluate_rat(_with(base, {"fe_renal": fe}), solver=solver)
 
 
 def write_rat(cal: PKCalibration, path: Path | None = None) -> Path:
@@ -420,6 +448,7 @@ def write(cal: PKCalibration, path: Path | None = None) -> Path:
         "objective": "least squares of (model - target)/tolerance over the targets of "
         "magsynapse.body.calibrate",
         "command": "magsynapse pk calibrate --write",
+        "solver": cal.solver,
         "posterior": None
         if cal.log_covariance is None
         else {

@@ -15,10 +15,13 @@ import xarray as xr
 from ..errors import MagsynapseError
 from ..provenance import ParameterSet
 from ..results import annotate
-from .model import BODY, GUT, IDX, baseline, derive, integrate, integrate_batch, parameter_arrays
+from .baseline import baseline
+from .equations import BODY, GUT, IDX, derive
 from .params import pk_parameters
+from .priors import parameter_arrays
 from .regimen import Regimen, make_regimen
 from .salts import SALTS
+from .solvers import DEFAULT_SOLVER, get_solver, integrate
 
 #: Observables: name → (units, description).
 OBSERVABLES = {
@@ -71,15 +74,29 @@ def run_states(
     t_out: np.ndarray,
     samples: int = 0,
     seed: int | None = None,
+    *,
+    solver: str = DEFAULT_SOLVER,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """States at ``t_out`` (shape (len(t_out), n, N_STATES)) and the parameter arrays."""
+    """States at ``t_out`` (shape (len(t_out), n, N_STATES)) and the parameter arrays.
+
+    One sample (``samples=0``, nominal parameters) or ``samples`` draws (with ``seed``),
+    from the diet-only baseline, integrated by ``solver`` (a name in
+    :data:`~magsynapse.body.solvers.SOLVERS`) for the baseline and the regimen alike.
+
+    Examples
+    --------
+    >>> from magsynapse.body import make_regimen, pk_parameters
+    >>> reg = make_regimen("oxide", dose_elemental="300mg/day", days=1)
+    >>> states, p = run_states(reg, pk_parameters("human"), np.array([0.0, 12.0]))
+    >>> states.shape[:2], len(p["gfr"])
+    ((2, 1), 1)
+    """
+    get_solver(solver)
     n = samples if samples else 1
     p = parameter_arrays(params, n, seed if samples else None)
     r = derive(p)
-    y0 = baseline(r, p)
-    if samples:
-        return integrate_batch(y0, regimen, r, p, t_out), p
-    return integrate(y0, regimen, r, p, t_out), p
+    y0 = baseline(r, p, solver=solver)
+    return integrate(y0, regimen, r, p, t_out, solver=solver), p
 
 
 def _time_grid(regimen: Regimen, step_h: float | None, samples: int = 0) -> np.ndarray:
@@ -99,6 +116,7 @@ def simulate(
     seed: int | None = None,
     step_h: float | None = None,
     params: ParameterSet | None = None,
+    solver: str = DEFAULT_SOLVER,
 ) -> xr.Dataset:
     """Simulate a regimen from the diet-only baseline.
 
@@ -118,6 +136,10 @@ def simulate(
         sampling).
     params : ParameterSet, optional
         Use these parameters instead of the species' set.
+    solver : str
+        ODE solver, the same for one sample or many: ``"dp5"`` (default; adaptive
+        Dormand–Prince 5(4), compiled, every sample on its own steps) or ``"lsoda"``
+        (scipy); see :mod:`magsynapse.body.solvers`. Recorded in the result's config.
 
     Returns
     -------
@@ -135,9 +157,10 @@ def simulate(
         raise MagsynapseError(f"samples: must be >= 0 (got {samples})")
     if samples and seed is None:
         raise MagsynapseError("seed: drawing samples needs a seed (an integer)")
+    get_solver(solver)
     ps = params if params is not None else pk_parameters(species)
     t_out = _time_grid(regimen, step_h, samples)
-    states, p = run_states(regimen, ps, t_out, samples, seed)
+    states, p = run_states(regimen, ps, t_out, samples, seed, solver=solver)
     obs = observables(states, p)
     if samples:
         data = {k: (("time", "sample"), v) for k, v in obs.items()}
@@ -176,6 +199,7 @@ def simulate(
         "clamp_factor": regimen.clamp_factor,
         "clamp_hours": regimen.clamp_hours,
         "samples": samples,
+        "solver": solver,
         "label": regimen.label,
     }
     refs = {"model_md_7"} | ({"iupac_weights"} if regimen.salt else set())
@@ -197,10 +221,24 @@ def barrier(
     step_h: float = 0.1,
     samples: int = 0,
     seed: int | None = None,
+    solver: str = DEFAULT_SOLVER,
 ) -> xr.Dataset:
     """The plasma-clamp protocol: plasma Mg held at ``plasma_factor`` × baseline.
 
     This is how the blood–CSF barrier was measured (Oppelt et al., dogs).
+
+    Parameters
+    ----------
+    species : {"human", "rat"}
+        Parameter set.
+    plasma_factor : float
+        Plasma Mg is held at this multiple of its baseline.
+    hours : float
+        Duration of the clamp (and of the run).
+    step_h : float
+        Output spacing in hours.
+    samples, seed, solver
+        As for :func:`simulate`.
 
     Examples
     --------
@@ -218,9 +256,7 @@ def barrier(
         clamp_hours=hours,
         label=f"plasma clamp at {plasma_factor:g} x baseline for {hours:g} h",
     )
-    ds = simulate(reg, species, samples=samples, seed=seed, step_h=step_h)
-    ds.attrs["references"] = ds.attrs["references"]
-    return ds
+    return simulate(reg, species, samples=samples, seed=seed, step_h=step_h, solver=solver)
 
 
 def compare(
@@ -233,8 +269,22 @@ def compare(
     samples: int = 0,
     seed: int | None = None,
     step_h: float | None = None,
+    solver: str = DEFAULT_SOLVER,
 ) -> xr.Dataset:
     """The same elemental dose as several salts: observables with a ``salt`` dimension.
+
+    Parameters
+    ----------
+    salts : sequence of str
+        Salt names (see :data:`~magsynapse.body.salts.SALTS`).
+    dose_elemental : str
+        Elemental Mg per day or per administration, e.g. ``"300mg/day"``.
+    days : float
+        Simulated days.
+    schedule : {"once", "daily", "bid"}
+        When the doses are taken.
+    species, samples, seed, step_h, solver
+        As for :func:`simulate`.
 
     Examples
     --------
@@ -258,6 +308,7 @@ def compare(
             samples=samples,
             seed=seed,
             step_h=step_h,
+            solver=solver,
         )
         for s in names
     ]

@@ -2,7 +2,7 @@
 
 The file holds the species (amounts in mmol, a unit compartment), every rate constant as
 a global parameter, one reaction per flux with the same kinetic law as
-:mod:`.model`, the diet-only baseline as initial amounts, and the regimen's meals and
+:mod:`.equations`, the diet-only baseline as initial amounts, and the regimen's meals and
 doses as events (infusions switch a rate parameter on and off). Any SBML simulator —
 libroadrunner, COPASI, Tellurium — reproduces magsynapse's trajectory.
 """
@@ -13,18 +13,13 @@ import os
 from pathlib import Path
 
 from ..errors import MagsynapseError
-from .model import (
-    GUT,
-    N_GUT,
-    RATE_KEYS,
-    STATES,
-    baseline,
-    derive,
-    parameter_arrays,
-    schedule,
-)
+from .baseline import baseline
+from .equations import GUT, N_GUT, RATE_KEYS, STATES, derive
 from .params import pk_parameters
+from .priors import parameter_arrays
 from .regimen import Regimen
+from .schedule import schedule
+from .solvers import DEFAULT_SOLVER, get_solver
 
 # (reaction id, reactants, products, kinetic law); the law uses state and parameter ids.
 _C_P = "(plasma/v_plasma)"
@@ -88,8 +83,11 @@ def _parse(libsbml, formula: str):
     return math
 
 
-def to_sbml(regimen: Regimen, species: str = "human") -> str:
+def to_sbml(regimen: Regimen, species: str = "human", *, solver: str = DEFAULT_SOLVER) -> str:
     """The SBML document (a string) of ``regimen`` for ``species``.
+
+    ``solver`` (see :data:`~magsynapse.body.solvers.SOLVERS`) computes the baseline that
+    becomes the initial amounts.
 
     Examples
     --------
@@ -108,10 +106,11 @@ def to_sbml(regimen: Regimen, species: str = "human") -> str:
         raise MagsynapseError(
             "regimen: the plasma clamp is not exported to SBML; use a regimen with clamp_factor=0"
         )
+    get_solver(solver)
     ps = pk_parameters(species)
     p = parameter_arrays(ps)
     r = derive(p)
-    y0 = baseline(r, p)[0]
+    y0 = baseline(r, p, solver=solver)[0]
     doc = libsbml.SBMLDocument(3, 2)
     model = doc.createModel()
     model.setId(f"magsynapse_pk_{species}")
@@ -188,8 +187,14 @@ def to_sbml(regimen: Regimen, species: str = "human") -> str:
     return libsbml.writeSBMLToString(doc)
 
 
-def export_sbml(regimen: Regimen, path: str | os.PathLike[str], species: str = "human") -> Path:
+def export_sbml(
+    regimen: Regimen,
+    path: str | os.PathLike[str],
+    species: str = "human",
+    *,
+    solver: str = DEFAULT_SOLVER,
+) -> Path:
     """Write :func:`to_sbml` to ``path``; returns the path."""
     path = Path(path)
-    path.write_text(to_sbml(regimen, species), encoding="utf-8")
+    path.write_text(to_sbml(regimen, species, solver=solver), encoding="utf-8")
     return path
