@@ -151,7 +151,7 @@ def test_cite_prints_references(capsys, tmp_path):
         (["stdp", "--dt", "10:0:5", "--out", "X"], ["--dt", "empty"]),
         (["stdp", "--dt", "-600:600:100", "--out", "X"], ["dt", "pairing period"]),
         (["stdp", "--set", "XY", "--out", "X"], ["--set", "accepted: DP"]),
-        (["stdp", "--rule", "bcm", "--out", "X"], ["--rule", "accepted: bistable"]),
+        (["stdp", "--rule", "hebb", "--out", "X"], ["--rule", "accepted: bcm, bistable"]),
         (["stdp", "--calcium", "cubic", "--out", "X"], ["--calcium", "accepted: linear"]),
         (["stdp", "--method", "stochastic", "--out", "X"], ["seed"]),
         (["stdp", "--set", "DP_nmda", "--out", "X"], ["set", "nmda_voltage"]),
