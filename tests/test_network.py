@@ -15,9 +15,9 @@ from magsynapse.network.backends.numba_draws import (
     poisson_inv,
 )
 from magsynapse.network.params import parameter_record
+from magsynapse.network.simulate import network_for_seed, stimulus_table, stream_key
 from magsynapse.numerics import exp_poly
 from magsynapse.synapse.kernels import hold_advance
-from magsynapse.network.simulate import network_for_seed, stimulus_table, stream_key
 
 SMALL = {"network": {"N": 80}}
 

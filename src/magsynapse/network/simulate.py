@@ -398,9 +398,7 @@ def run_replicas(
     for m_i, s_i in jobs:
         net, v0 = nets[seeds[s_i]]
         key = np.uint64(stream_key(seeds[s_i]))
-        replicas.append(
-            Replica(net, records[m_i], mg_list[m_i], v0, initial(net, (m_i, s_i)), key)
-        )
+        replicas.append(Replica(net, records[m_i], mg_list[m_i], v0, initial(net, (m_i, s_i)), key))
     results = engine.run(replicas, plan, stim, kernel, threads or numba.get_num_threads())
     return results, jobs, nets
 

@@ -27,7 +27,6 @@ The kernels read the parameter record (:data:`..params.PARAM_DTYPE`) by field na
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
