@@ -1,4 +1,4 @@
-"""Mg2+ block models (MODEL.md §1)."""
+"""Mg2+ block models (specification §1)."""
 
 import numpy as np
 import pytest
@@ -26,12 +26,12 @@ concentrations = st.floats(0.0, 20.0)
     [(-80, 0.0244), (-60, 0.0796), (-40, 0.2302), (-20, 0.5081), (0, 0.7812)],
 )
 def test_jahr_stevens_reference_values(v, expected):
-    """Jahr & Stevens 1990 (J Neurosci 10:3178) at 1 mM; MODEL.md §1 targets, ±5e-4."""
+    """Jahr & Stevens 1990 (J Neurosci 10:3178) at 1 mM; specification §1 targets, ±5e-4."""
     assert float(block(v, 1.0)) == pytest.approx(expected, abs=5e-4)
 
 
 def test_half_unblock_voltage():
-    """V½ = ln([Mg]o/K0)/γ = −20.5 mV at 1 mM (MODEL.md §1)."""
+    """V½ = ln([Mg]o/K0)/γ = −20.5 mV at 1 mM (specification §1)."""
     assert float(half_unblock_voltage(1.0)) == pytest.approx(-20.5, abs=0.05)
     assert float(block(half_unblock_voltage(1.7), 1.7)) == pytest.approx(0.5, abs=1e-12)
 
@@ -44,7 +44,7 @@ def test_woodhull_slope_is_physical():
 
 
 def test_ascher_nowak_steady_state_matches_rates():
-    """B∞ = k_off/(k_on + k_off) with the Ascher–Nowak rates (MODEL.md §1)."""
+    """B∞ = k_off/(k_on + k_off) with the Ascher–Nowak rates (specification §1)."""
     v = np.linspace(-100, 40, 15)
     k_on = 0.610 * 1.2 * np.exp(-v / 17)
     k_off = 5.4 * np.exp(v / 47)
@@ -54,7 +54,7 @@ def test_ascher_nowak_steady_state_matches_rates():
 @pytest.mark.parametrize("model", MODELS)
 @given(v=voltages, mg=concentrations, dv=st.floats(0.1, 50.0), dmg=st.floats(0.01, 5.0))
 def test_block_monotone_in_v_and_mg(model, v, mg, dv, dmg):
-    """B increases with V and decreases with [Mg]o (MODEL.md §1 limits)."""
+    """B increases with V and decreases with [Mg]o (specification §1 limits)."""
     b = float(block(v, mg, model))
     assert 0 < b <= 1
     assert float(block(v + dv, mg, model)) >= b

@@ -1,4 +1,4 @@
-"""The body layer: magnesium pharmacokinetics (MODEL.md §7)."""
+"""The body layer: magnesium pharmacokinetics (specification §7)."""
 
 import json
 
@@ -48,7 +48,7 @@ def test_elemental_fraction_from_formula_weight(salt, atoms):
 
 
 def test_threonate_is_8_25_percent_magnesium():
-    """MODEL.md §7: Mg(C4H7O5)2 is 8.25 % Mg anhydrous (labels state 144 mg per 2 g)."""
+    """specification §7: Mg(C4H7O5)2 is 8.25 % Mg anhydrous (labels state 144 mg per 2 g)."""
     assert SALTS["threonate"].elemental_fraction == pytest.approx(0.0825, abs=5e-5)
 
 
@@ -183,7 +183,7 @@ TARGETS = {t.name: (t, m) for t, m in evaluate().rows}
 
 @pytest.mark.parametrize("name", [n for n in TARGETS if "urinary" not in n])
 def test_calibration_target(name):
-    """Every MODEL.md §7 target (values, tolerances and sources in
+    """Every specification §7 target (values, tolerances and sources in
     magsynapse.body.calibrate: Fine 1991, serum and CSF ranges, Oppelt 1963, Dolberg 2017,
     Firoz & Graber 2001, Kappeler 2017)."""
     target, model = TARGETS[name]
@@ -194,7 +194,7 @@ def test_calibration_target(name):
     strict=True,
     reason="documented in docs/body.md: with three meals a day "
     "the model absorbs ~26 % of dietary Mg, giving 3.7 mmol/day of urine, "
-    "below the 4.1-6.2 mmol (100-150 mg) of MODEL.md §7",
+    "below the 4.1-6.2 mmol (100-150 mg) of specification §7",
 )
 def test_urinary_target():
     target, model = TARGETS["24-h urinary Mg, usual diet"]
@@ -228,7 +228,7 @@ def test_citrate_beats_oxide():
 
 @pytest.mark.parametrize("salt", [s for s in SALTS.names() if SALTS[s].route == "oral"])
 def test_serum_stays_in_range_under_label_dose(salt):
-    """MODEL.md §7: serum total Mg stays in 0.75–0.95 mM under usual supplementation:
+    """specification §7: serum total Mg stays in 0.75–0.95 mM under usual supplementation:
     the morning (pre-dose) values a clinic measures, every day for 12 weeks at the label
     dose (2 g/day for L-threonate, else 350 mg/day elemental, the IOM upper level for
     supplements). Post-dose peaks may pass 0.95 mM (docs/body.md)."""

@@ -1,4 +1,4 @@
-"""Cross-simulator check: the DP protocol in Brian2 and in magsynapse (MODEL.md §4).
+"""Cross-simulator check: the DP protocol in Brian2 and in magsynapse (specification §4).
 
 Brian2 runs the equations of its own Graupner–Brunel example (clock-driven, heun,
 dt = 0.1 ms) in a fresh process (``benchmarks/brian2_gb2012.py``).

@@ -17,7 +17,7 @@ from magsynapse.synapse import (
 
 
 def test_c_pre_effective_scales_with_resting_block():
-    """MODEL.md §3: C_pre,eff = C_pre·B(V_rest,[Mg]o)/B(V_rest, 1 mM), V_rest = −65 mV."""
+    """specification §3: C_pre,eff = C_pre·B(V_rest,[Mg]o)/B(V_rest, 1 mM), V_rest = −65 mV."""
     assert float(c_pre_effective(1.0, 1.0)) == pytest.approx(1.0)
     ratio = float(block(-65.0, 0.8) / block(-65.0, 1.0))
     assert float(c_pre_effective(1.0, 0.8)) == pytest.approx(ratio)

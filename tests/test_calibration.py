@@ -1,4 +1,4 @@
-"""DP_nmda: the bistable rule calibrated on voltage-dependent NMDA calcium (MODEL.md §4)."""
+"""DP_nmda: the bistable rule calibrated on voltage-dependent NMDA calcium (specification §4)."""
 
 import json
 
@@ -21,7 +21,7 @@ def test_shipped_set_records_its_fit():
 
 
 def test_dp_nmda_has_the_dp_shape_at_1mm():
-    """MODEL.md §4: at 1 mM, LTD peak near −20 ms and LTP peak near +10 ms.
+    """specification §4: at 1 mM, LTD peak near −20 ms and LTP peak near +10 ms.
 
     The NMDA-only calcium puts the LTP maximum at 0–+10 ms (a broad plateau); we accept
     −5…+20 ms and require the LTD minimum within −30…−10 ms (docs/models.md)."""

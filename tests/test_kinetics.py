@@ -1,4 +1,4 @@
-"""Receptor kinetics (MODEL.md §2)."""
+"""Receptor kinetics (specification §2)."""
 
 import numpy as np
 import pytest
@@ -28,7 +28,7 @@ def test_ampa_during_pulse_matches_closed_form():
 
 
 def test_nmda_kernel_subunit_decays():
-    """GluN2A decays with ≈70 ms, GluN2B with ≈300 ms (MODEL.md §2)."""
+    """GluN2A decays with ≈70 ms, GluN2B with ≈300 ms (specification §2)."""
     t = np.array([400.0, 500.0])
     a = nmda_kernel(t, 0.0)
     b = nmda_kernel(t, 1.0)

@@ -1,4 +1,4 @@
-"""The network engine (MODEL.md §6): reductions to known cases, reproducibility, configs."""
+"""The network engine (specification §6): reductions to known cases, reproducibility, configs."""
 
 import math
 
@@ -121,7 +121,7 @@ def test_constant_mg_series_equals_a_constant():
 
 
 def test_mg_dependence_of_activity():
-    """Lower [Mg]o unblocks NMDA: more excitation (MODEL.md §6)."""
+    """Lower [Mg]o unblocks NMDA: more excitation (specification §6)."""
     cfg = load_config("mgnet").replace(network={"N": 400})
     ds = simulate_network(cfg, T=0.5, seed=1, mg=[0.1, 2.0])
     assert float(ds.rate_E.sel(mg=0.1)) > float(ds.rate_E.sel(mg=2.0))
@@ -279,7 +279,7 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay(tau_s):
 
 
 def test_low_mg_gives_seizure_like_events_and_excitotoxic_load():
-    """MODEL.md §6: Mg-free medium causes seizure-like events; on MgNet-AdEx events fill
+    """specification §6: Mg-free medium causes seizure-like events; on MgNet-AdEx events fill
     a large share of the time at 0 mM and none at 1 mM; the excitotoxic load and the
     synchrony fall as [Mg]o rises."""
     from magsynapse.network.phenomena import hyperexcitability

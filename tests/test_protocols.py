@@ -1,4 +1,4 @@
-"""Protocols: batching, dimensions, errors and Mg-dependence (MODEL.md §5)."""
+"""Protocols: batching, dimensions, errors and Mg-dependence (specification §5)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Plasticity rules in closed form (MODEL.md §4)."""
+"""Plasticity rules in closed form (specification §4)."""
 
 import numpy as np
 import pytest
@@ -10,7 +10,7 @@ from magsynapse.synapse.rules import gb_change_se, gb_transition_probabilities
 
 
 def test_shouval_omega_target():
-    """Shouval, Bear & Cooper 2002: Ω(0.55 µM) = 0.5 (MODEL.md §4 public target)."""
+    """Shouval, Bear & Cooper 2002: Ω(0.55 µM) = 0.5 (specification §4 public target)."""
     assert float(omega(0.55)) == pytest.approx(0.5, abs=1e-6)
 
 
@@ -25,7 +25,7 @@ def test_shouval_omega_limits_and_eta():
 
 @pytest.mark.parametrize(("dt", "expected"), [(10.0, 1.221), (-20.0, 0.765)])
 def test_graupner_brunel_dp_targets(dt, expected):
-    """GB2012 DP set, 60 pairs at 1 Hz, analytic readout (MODEL.md §4: ±0.005)."""
+    """GB2012 DP set, 60 pairs at 1 Hz, analytic readout (specification §4: ±0.005)."""
     ds = stdp([dt], mg=1.0)
     assert float(ds.change.sel(mg=1.0, dt=dt)) == pytest.approx(expected, abs=0.005)
 

@@ -1,4 +1,4 @@
-"""Shouval, Bear & Cooper 2002: published qualitative results (MODEL.md §4–§5)."""
+"""Shouval, Bear & Cooper 2002: published qualitative results (specification §4–§5)."""
 
 import numpy as np
 import pytest
@@ -47,7 +47,7 @@ def test_frequency_curve_bcm_ends():
 
 
 def test_low_mg_facilitates_ltp():
-    """MODEL.md §5: lower [Mg]o (0.1 mM) strongly facilitates LTP induction in CA1.
+    """specification §5: lower [Mg]o (0.1 mM) strongly facilitates LTP induction in CA1.
     The LTP threshold of the pairing protocol moves to more negative potentials."""
     ds = pairing(np.arange(-80.0, -9.0, 1.0), mg=[0.1, 1.0])
     onset = {m: float(ds.hold.values[ds.change.sel(mg=m).values > 1.01].min()) for m in (0.1, 1.0)}

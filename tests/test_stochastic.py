@@ -1,4 +1,4 @@
-"""The bistable rule's stochastic and deterministic integration (MODEL.md §4).
+"""The bistable rule's stochastic and deterministic integration (specification §4).
 
 Oracles are written here independently: plain clock-driven loops at a fixed time step,
 as Brian2 integrates the same equations, with calcium evaluated from its closed form.

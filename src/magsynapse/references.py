@@ -91,8 +91,9 @@ _ENTRIES = [
         doi="10.1113/jphysiol.1995.sp020738",
     ),
     Source(
-        "model_md_2",
-        "magsynapse science contract (MODEL.md section 2): NMDA subunit decay times "
+        "spec_receptors",
+        "Values adopted in the magsynapse specification (docs/specification.md §2) from the "
+        "receptor literature: NMDA subunit decay times "
         "GluN1/2A ~70 ms (56-87), GluN1/2B ~300 ms (155-548), recombinant receptors; "
         "GABA_A tau 5-10 ms, E -70 to -80 mV.",
     ),
@@ -156,8 +157,9 @@ _ENTRIES = [
         url="https://github.com/brian-team/brian2",
     ),
     Source(
-        "model_md_7",
-        "magsynapse science contract (MODEL.md section 7): plasma Mg ionised ~55 %, complexed "
+        "spec_body",
+        "Values adopted in the magsynapse specification (docs/specification.md §7) from the "
+        "magnesium physiology literature: plasma Mg ionised ~55 %, complexed "
         "~15 %, protein-bound ~30 %; total body Mg ~24 g, 50-60 % in bone; ~70-80 % of plasma "
         "Mg filtered at GFR ~120 mL/min, ~95 % reabsorbed; 24-h urinary Mg 100-150 mg; serum "
         "0.75-0.95 mM; slow pool half-life ~1000 h.",
@@ -193,9 +195,9 @@ _ENTRIES = [
         "cerebrospinal fluid. Am J Physiol 205:959-962 (dogs).",
     ),
     Source(
-        "csf_mg_healthy",
-        "CSF magnesium of healthy adults, 0.97 +/- 0.08 mM, as given in the magsynapse science "
-        "contract (MODEL.md section 7).",
+        "spec_csf",
+        "CSF magnesium of healthy adults, 0.97 +/- 0.08 mM, as adopted in the magsynapse "
+        "specification (docs/specification.md §7).",
     ),
     Source(
         "sun_2016",

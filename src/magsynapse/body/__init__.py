@@ -1,4 +1,4 @@
-"""Body: magnesium pharmacokinetics from an oral dose to CSF and neuron (MODEL.md §7).
+"""Body: magnesium pharmacokinetics from an oral dose to CSF and neuron (docs/specification.md §7).
 
 The model (:mod:`.equations`) is kept apart from its solvers (:mod:`.solvers`, chosen by
 name: :data:`SOLVERS`), the dosing schedule (:mod:`.schedule`), the steady state

@@ -2,9 +2,9 @@
 
 Fitted: saturable and linear absorption (Vmax, Km, k_lin), renal reabsorption (Tm, K_r),
 blood–CSF transport (Vmax_c, Km_c) and the availability of oxide and hydroxide. Targets
-(MODEL.md §7), each a simulated experiment from the diet-only baseline:
+(docs/specification.md §7), each a simulated experiment from the diet-only baseline:
 
-* Fine et al. 1991: fraction absorbed of one meal's Mg. The curve of MODEL.md §7 —
+* Fine et al. 1991: fraction absorbed of one meal's Mg. The curve of docs/specification.md §7 —
   saturable plus a linear 7 %, ≈65 % at low intake, ≈11 % at 40 mmol — is
   f(I) = 1.72 mmol/(2.965 mmol + I) + 0.07; we fit its values at 0.25–40 mmol (±0.05);
 * serum total Mg 0.75–0.95 mM and 24-h urinary Mg 100–150 mg on the usual diet;
@@ -71,7 +71,7 @@ START = {
 
 
 def fine_curve(intake_mmol: float) -> float:
-    """Fraction absorbed of one meal (Fine et al. 1991 as described in MODEL.md §7)."""
+    """Fraction absorbed of one meal (Fine et al. 1991 as described in docs/specification.md §7)."""
     return 1.72 / (2.965 + intake_mmol) + 0.07
 
 
@@ -174,7 +174,7 @@ def targets() -> list[Target]:
         ],
         Target(
             "serum total Mg, usual diet",
-            "model_md_7",
+            "spec_body",
             0.85,
             0.10,
             "mM",
@@ -182,7 +182,7 @@ def targets() -> list[Target]:
         ),
         Target(
             "24-h urinary Mg, usual diet",
-            "model_md_7",
+            "spec_body",
             5.14,
             1.03,
             "mmol",
@@ -190,7 +190,7 @@ def targets() -> list[Target]:
         ),
         Target(
             "CSF Mg",
-            "csf_mg_healthy",
+            "spec_csf",
             0.97,
             0.08,
             "mM",
@@ -373,7 +373,7 @@ def rat_targets() -> list[Target]:
     return [
         Target(
             "rat serum total Mg, chow diet",
-            "model_md_7",
+            "spec_body",
             RAT_SERUM,
             0.10,
             "mM",
@@ -381,7 +381,7 @@ def rat_targets() -> list[Target]:
         ),
         Target(
             "rat CSF Mg (check; human value)",
-            "csf_mg_healthy",
+            "spec_csf",
             0.97,
             0.15,
             "mM",

@@ -1,4 +1,4 @@
-"""The equations of the magnesium compartment model (MODEL.md §7).
+"""The equations of the magnesium compartment model (docs/specification.md §7).
 
 This module holds the model alone: the state and flux layout, the rate constants derived
 from parameters (:func:`derive`), the fluxes and the right-hand side (:func:`fluxes`,

@@ -1,4 +1,4 @@
-"""Parameters of the magnesium pharmacokinetic model (MODEL.md §7), human and rat.
+"""Parameters of the magnesium pharmacokinetic model (docs/specification.md §7), human and rat.
 
 Every parameter has a source and a prior ``(kind, a, b)`` from which `--samples` draws;
 parameters fitted by :mod:`.calibrate` take their values (and the centres of their priors)
@@ -83,11 +83,11 @@ _HUMAN = {
     ),
     # plasma
     "v_plasma": _p(3.0, "L", "davies_morris_1993"),
-    "f_ion": _p(0.55, "1", "model_md_7", "ionised fraction", ("normal", 0.55, 0.03)),
+    "f_ion": _p(0.55, "1", "spec_body", "ionised fraction", ("normal", 0.55, 0.03)),
     "f_complex": _p(
-        0.15, "1", "model_md_7", "complexed fraction (ultrafilterable)", ("normal", 0.15, 0.02)
+        0.15, "1", "spec_body", "complexed fraction (ultrafilterable)", ("normal", 0.15, 0.02)
     ),
-    "gfr": _p(7.2, "L/h", "model_md_7", "120 mL/min", ("normal", 7.2, 0.9)),
+    "gfr": _p(7.2, "L/h", "spec_body", "120 mL/min", ("normal", 7.2, 0.9)),
     "fe_renal": _p(
         0.03,
         "1",
@@ -101,7 +101,7 @@ _HUMAN = {
     "serum_ref": _p(
         0.85,
         "mM",
-        "model_md_7",
+        "spec_body",
         "reference serum total Mg (centre of the "
         "0.75-0.95 mM range) at which the pools hold their nominal sizes",
     ),
@@ -117,12 +117,12 @@ _HUMAN = {
     "slow_pool": _p(
         950.0,
         "mmol",
-        "model_md_7",
+        "spec_body",
         "bone and slowly exchanging soft-tissue Mg (body total ~1000 mmol = 24 g)",
         (LN, 950.0, 1.1),
     ),
     "t_slow": _p(
-        1000.0, "h", "model_md_7", "biological half-life of the slow pool", (LN, 1000.0, 1.3)
+        1000.0, "h", "spec_body", "biological half-life of the slow pool", (LN, 1000.0, 1.3)
     ),
     # brain
     "v_csf": _p(0.15, "L", "sakka_2011"),
@@ -140,7 +140,7 @@ _HUMAN = {
     "ps_isf": _p(0.3, "L/h", CHOICE, "CSF-ISF exchange (diffusion and bulk flow)", (LN, 0.3, 2.0)),
     "v_neuron": _p(1.0, "L", CHOICE, "intracellular volume of brain cells", (LN, 1.0, 1.2)),
     "mg_i0": _p(0.5, "mM", "romani_2011", "free intracellular Mg at mg_o_ref", (LN, 0.5, 1.2)),
-    "mg_o_ref": _p(0.97, "mM", "csf_mg_healthy", "reference [Mg]o of the neuron model"),
+    "mg_o_ref": _p(0.97, "mM", "spec_csf", "reference [Mg]o of the neuron model"),
     "buffer": _p(
         19.0, "1", "romani_2011", "bound/free intracellular Mg (total ~10 mM)", (LN, 19.0, 1.3)
     ),

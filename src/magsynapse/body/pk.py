@@ -2,7 +2,7 @@
 
 :func:`simulate` starts from the diet-only periodic steady state (the baseline), applies a
 regimen and returns an ``xarray.Dataset`` over ``time`` (h) — and ``sample`` when parameters
-are drawn from their priors — with the observables of MODEL.md §7 in mM and mmol.
+are drawn from their priors — with the observables of docs/specification.md §7 in mM and mmol.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def simulate(
         "solver": solver,
         "label": regimen.label,
     }
-    refs = {"model_md_7"} | ({"iupac_weights"} if regimen.salt else set())
+    refs = {"spec_body"} | ({"iupac_weights"} if regimen.salt else set())
     return annotate(
         ds,
         title=f"Mg pharmacokinetics: {regimen.label or 'baseline'}",

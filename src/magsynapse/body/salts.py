@@ -4,7 +4,7 @@ The elemental fraction is computed from the anhydrous formula with IUPAC atomic 
 (magnesium sulfate for infusion is the heptahydrate, the form "2 g magnesium sulfate"
 refers to). The *availability* is the fraction of a dose that dissolves into the
 absorbable pool, relative to a soluble salt (chloride = 1); the saturable intestinal
-absorption of MODEL.md §7 then acts on that pool.
+absorption of docs/specification.md §7 then acts on that pool.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Networks: a fast spiking engine with Mg²⁺-gated NMDA and calcium-based plasticity
-(MODEL.md §6).
+(docs/specification.md §6).
 """
 
 from .config import NetworkConfig, load_config

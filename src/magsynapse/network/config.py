@@ -2,8 +2,9 @@
 
 A network file has the sections ``[network]``, ``[neuron]``, ``[channels]``,
 ``[connectivity]``, ``[drive]``, ``[plasticity]`` and ``[recording]``; every key, its
-type, unit and default are listed in :data:`SCHEMA`, and MgNet (MODEL.md §6) ships as the
-built-in ``mgnet``. A bad file fails with one line naming the key.
+type, unit and default are listed in :data:`SCHEMA`, and MgNet
+(docs/specification.md §6) ships as the built-in ``mgnet``. A bad file fails with one
+line naming the key.
 
 Examples
 --------

@@ -1,4 +1,4 @@
-"""Network phenomena as functions of [Mg]o (MODEL.md §6).
+"""Network phenomena as functions of [Mg]o (docs/specification.md §6).
 
 * :func:`hyperexcitability` — low-Mg seizure-like population events, their rate and share
   of time, the synchrony index, and the excitotoxic load. Shown on ``mgnet_adex``, MgNet

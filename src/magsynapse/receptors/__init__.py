@@ -1,4 +1,4 @@
-"""Receptors: the NMDA-receptor Mg²⁺ block and receptor kinetics (MODEL.md §1–§2).
+"""Receptors: the NMDA-receptor Mg²⁺ block and receptor kinetics (docs/specification.md §1–§2).
 
 >>> from magsynapse.receptors import block
 >>> round(float(block(-60.0, 1.0)), 4)

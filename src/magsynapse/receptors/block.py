@@ -1,4 +1,4 @@
-"""NMDA-receptor Mg²⁺ block: a registry of named models (MODEL.md §1).
+"""NMDA-receptor Mg²⁺ block: a registry of named models (docs/specification.md §1).
 
 Every model's steady state has the Boltzmann form
 
@@ -17,7 +17,7 @@ differ in how K and a are derived from their parameters:
 
 Subunit variants (Qian, Buller & Johnson 2005): GluN2A and GluN2B share the default
 curve; GluN2C and GluN2D are blocked more weakly (K multiplied by 4, the lower bound of
-MODEL.md's "≥ 4").
+the specification's "≥ 4").
 
 Units: V in mV, [Mg]o in mM, B dimensionless in (0, 1].
 """
@@ -199,8 +199,8 @@ BLOCK_MODELS.register(
 SUBUNITS: dict[str, dict[str, Param]] = {
     "GluN2A": {"k_factor": Param(1.0, "1", "qian_2005")},
     "GluN2B": {"k_factor": Param(1.0, "1", "qian_2005")},
-    "GluN2C": {"k_factor": Param(4.0, "1", "qian_2005", "weaker block; MODEL.md: >= 4")},
-    "GluN2D": {"k_factor": Param(4.0, "1", "qian_2005", "weaker block; MODEL.md: >= 4")},
+    "GluN2C": {"k_factor": Param(4.0, "1", "qian_2005", "weaker block; specification: >= 4")},
+    "GluN2D": {"k_factor": Param(4.0, "1", "qian_2005", "weaker block; specification: >= 4")},
 }
 
 

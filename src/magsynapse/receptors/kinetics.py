@@ -1,4 +1,4 @@
-"""Receptor kinetics: AMPA, NMDA (with an NR2B fraction) and GABA_A (MODEL.md §2).
+"""Receptor kinetics: AMPA, NMDA (with an NR2B fraction) and GABA_A (docs/specification.md §2).
 
 * AMPA — first-order binding (Destexhe, Mainen & Sejnowski 1994):
   dr/dt = α·T(t)·(1 − r) − β·r, with a transmitter pulse T = 1 mM for 0.3 ms per spike,
@@ -37,20 +37,24 @@ RECEPTORS: dict[str, ParameterSet] = {
         "nmda_glun2a",
         "receptor.nmda",
         {
-            "tau_rise": Param(2.0, "ms", "model_md_2"),
-            "tau_decay": Param(70.0, "ms", "model_md_2", "recombinant GluN1/2A, range 56-87 ms"),
+            "tau_rise": Param(2.0, "ms", "spec_receptors"),
+            "tau_decay": Param(
+                70.0, "ms", "spec_receptors", "recombinant GluN1/2A, range 56-87 ms"
+            ),
             "p_open": Param(0.50, "1", "erreger_2005", "peak open probability"),
-            "e_rev": Param(0.0, "mV", "model_md_2"),
+            "e_rev": Param(0.0, "mV", "spec_receptors"),
         },
     ),
     "nmda_glun2b": ParameterSet(
         "nmda_glun2b",
         "receptor.nmda",
         {
-            "tau_rise": Param(10.0, "ms", "model_md_2"),
-            "tau_decay": Param(300.0, "ms", "model_md_2", "recombinant GluN1/2B, range 155-548 ms"),
+            "tau_rise": Param(10.0, "ms", "spec_receptors"),
+            "tau_decay": Param(
+                300.0, "ms", "spec_receptors", "recombinant GluN1/2B, range 155-548 ms"
+            ),
             "p_open": Param(0.12, "1", "erreger_2005", "peak open probability"),
-            "e_rev": Param(0.0, "mV", "model_md_2"),
+            "e_rev": Param(0.0, "mV", "spec_receptors"),
         },
     ),
     "nmda_calcium": ParameterSet(
@@ -61,7 +65,7 @@ RECEPTORS: dict[str, ParameterSet] = {
                 0.12,
                 "1",
                 "burnashev_1995",
-                "fraction of NMDA current carried by Ca2+; MODEL.md: 10-15 %",
+                "fraction of NMDA current carried by Ca2+; specification: 10-15 %",
             ),
         },
     ),
@@ -69,8 +73,10 @@ RECEPTORS: dict[str, ParameterSet] = {
         "gaba_a",
         "receptor.gaba_a",
         {
-            "tau": Param(10.0, "ms", "model_md_2", "MODEL.md range 5-10 ms; 10 ms as in MgNet"),
-            "e_rev": Param(-80.0, "mV", "model_md_2", "MODEL.md range -70 to -80 mV"),
+            "tau": Param(
+                10.0, "ms", "spec_receptors", "specified range 5-10 ms; 10 ms as in MgNet"
+            ),
+            "e_rev": Param(-80.0, "mV", "spec_receptors", "specified range -70 to -80 mV"),
         },
     ),
 }

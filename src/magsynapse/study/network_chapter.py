@@ -34,7 +34,7 @@ def network_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], Non
     and signal-to-noise experiments on MgNet-Memory."""
     rep.heading("Chapter 3 — Networks: Mg²⁺-gated NMDA in a recurrent circuit")
     rep.text(
-        "MgNet (MODEL.md §6): 1000 conductance-based LIF neurons, 80 % excitatory, "
+        "MgNet (docs/specification.md §6): 1000 conductance-based LIF neurons, 80 % excitatory, "
         "AMPA, Mg-blocked NMDA and GABA_A synapses, Poisson drive and plastic E→E "
         "synapses with the DP rule on voltage-gated calcium. One batched call runs every "
         "[Mg]o; each replica is reproducible from its seed alone."
@@ -72,7 +72,7 @@ def network_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], Non
         f"MgNet-AdEx (spike-frequency adaptation, 1.5× NMDA): events are epochs with "
         f"the E population rate above {EVENT_THRESHOLD:g} Hz; the excitotoxic load "
         f"integrates the NMDA calcium current above 30 pA ({PREDICTION}). Mg-free "
-        "medium causes seizure-like events in most hippocampal slices (MODEL.md §6).",
+        "medium causes seizure-like events in most hippocampal slices (docs/specification.md §6).",
     )
     step("network hyperexcitability")
     mem = write_result(

@@ -1,6 +1,6 @@
 """Calibration of ``DP_nmda``: the bistable rule on voltage-dependent NMDA calcium.
 
-MODEL.md §4: the bistable rule driven by the ``nmda_voltage`` calcium needs thresholds
+docs/specification.md §4: the bistable rule driven by the ``nmda_voltage`` calcium needs thresholds
 in µM. ``DP_nmda`` keeps the DP set's noise, time constant, ρ*, β and b, and fits θ_d,
 θ_p (µM), γ_d and γ_p so that at [Mg]o = 1 mM its STDP curve (60 pairs at 1 Hz, GB2012
 analytic readout) has the shape of the DP curve (linear calcium, same readout):

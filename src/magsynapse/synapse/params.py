@@ -1,4 +1,4 @@
-"""Parameter sets of the synapse layer (MODEL.md §3–§4), each value with its source.
+"""Parameter sets of the synapse layer (docs/specification.md §3–§4), each value with its source.
 
 * :data:`BISTABLE_SETS` — the nine Graupner & Brunel (2012) sets (Table S1 and the
   authors' repository) plus ``DP_nmda``, the bistable rule calibrated on the
@@ -10,7 +10,7 @@
   sets (the resting potential at which Mg²⁺ scales the presynaptic calcium).
 
 GB2012's readout parameter β is the fraction of synapses initially in the DOWN state
-(the authors' code and the Brian2 example); MODEL.md calls it the "initial UP fraction",
+(the authors' code and the Brian2 example); the specification calls it the "initial UP fraction",
 which is the same number for every set with β = 0.5 — only "hippocampal slices" (β = 0.7)
 is affected, and magsynapse follows the authors.
 """
