@@ -10,25 +10,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import MagsynapseError
-from .equations import IDX, MG_POOLS, N_STATES, Rates
+from .equations import CUMULATIVE, IDX, MG_POOLS, N_STATES, THREONATE, Rates
 from .regimen import Regimen
 from .schedule import schedule
 from .solvers import DEFAULT_SOLVER, get_solver
 
 #: States that count from t = 0 (cumulative entries and exits) and threonate, which the
 #: diet does not contain: zero in the baseline.
-_RESET = (
-    "absorbed_cum",
-    "feces_cum",
-    "urine_cum",
-    "dose_cum",
-    "clamp_cum",
-    "supplement_cum",
-    "thr_gut",
-    "thr_plasma",
-    "thr_brain",
-    "thr_out",
-)
+_RESET = (*CUMULATIVE, *THREONATE)
 
 
 def _initial_guess(r: Rates) -> np.ndarray:

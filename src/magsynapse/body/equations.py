@@ -40,40 +40,22 @@ import numpy as np
 
 N_GUT = 5
 GUT = tuple(f"gut_{k}" for k in range(1, N_GUT + 1))
-STATES = (
-    *GUT,
-    "gut_unavail",
-    "plasma",
-    "fast",
-    "slow",
-    "csf",
-    "isf",
-    "neuron",
-    "absorbed_cum",
-    "feces_cum",
-    "urine_cum",
-    "dose_cum",
-    "clamp_cum",
-    "supplement_cum",
-    "thr_gut",
-    "thr_plasma",
-    "thr_brain",
-    "thr_out",
-)
+MG_POOLS = (*GUT, "gut_unavail", "plasma", "fast", "slow", "csf", "isf", "neuron")
+#: Cumulative entries and exits (mmol since t = 0).
+CUMULATIVE = ("absorbed_cum", "feces_cum", "urine_cum", "dose_cum", "clamp_cum", "supplement_cum")
+#: Threonate, its own species (mmol).
+THREONATE = ("thr_gut", "thr_plasma", "thr_brain", "thr_out")
+STATES = (*MG_POOLS, *CUMULATIVE, *THREONATE)
 IDX = {name: i for i, name in enumerate(STATES)}
 N_STATES = len(STATES)
-MG_POOLS = (*GUT, "gut_unavail", "plasma", "fast", "slow", "csf", "isf", "neuron")
 BODY = ("plasma", "fast", "slow", "csf", "isf", "neuron")
 LN2 = math.log(2.0)
 # state indices as compile-time constants of the kernels
 GU, PL, FA, SL, CS, IS, NE = (
     IDX[k] for k in ("gut_unavail", "plasma", "fast", "slow", "csf", "isf", "neuron")
 )
-AB, FE, UR, DO, CL, SU = (
-    IDX[k]
-    for k in ("absorbed_cum", "feces_cum", "urine_cum", "dose_cum", "clamp_cum", "supplement_cum")
-)
-TG, TP, TB, TO = (IDX[k] for k in ("thr_gut", "thr_plasma", "thr_brain", "thr_out"))
+AB, FE, UR, DO, CL, SU = (IDX[k] for k in CUMULATIVE)
+TG, TP, TB, TO = (IDX[k] for k in THREONATE)
 
 FLUXES = (
     "absorption",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..provenance import ParameterSet
+from ..random import generator
 
 
 def parameter_arrays(
@@ -55,7 +56,7 @@ def parameter_arrays(
     chol = np.linalg.cholesky(np.asarray(posterior["log_covariance"])) if posterior else None
     out = {k: np.empty(n) for k in ps.params}
     for i in range(n):
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+        rng = generator(seed, "prior", sample=i)
         if joint:
             factors = np.exp(chol @ rng.standard_normal(len(joint)))
             for key, f in zip(joint, factors, strict=True):

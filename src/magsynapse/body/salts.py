@@ -76,6 +76,15 @@ def _avail(value: float, source: str, note: str, prior=None) -> Param:
     return Param(value, "1", source, note, prior)
 
 
+def _organic(which: str) -> Param:
+    """Availability of an organic salt without absorption data: the soluble reference."""
+    note = f"organic, soluble; no {which} absorption data"
+    return _avail(1.0, "magsynapse_choice", note, ("lognormal", 1.0, 1.3))
+
+
+#: Threonate anions per formula unit of the salts that carry it (its own species).
+_THREONATE = {"threonate": 2}
+
 SALTS: Registry[Salt] = Registry("salt")
 _SOLUBLE = "soluble salt, the absorption reference"
 for _name, _formula, _atoms, _param in [
@@ -126,39 +135,12 @@ for _name, _formula, _atoms, _param in [
         "glycinate",
         "Mg(C2H4NO2)2",
         {"Mg": 1, "C": 4, "H": 8, "N": 2, "O": 4},
-        _avail(
-            1.0,
-            "magsynapse_choice",
-            "organic, soluble; no calibrated absorption data",
-            ("lognormal", 1.0, 1.3),
-        ),
+        _organic("calibrated"),
     ),
-    (
-        "gluconate",
-        "Mg(C6H11O7)2",
-        {"Mg": 1, "C": 12, "H": 22, "O": 14},
-        _avail(
-            1.0,
-            "magsynapse_choice",
-            "organic, soluble; no calibrated absorption data",
-            ("lognormal", 1.0, 1.3),
-        ),
-    ),
-    (
-        "threonate",
-        "Mg(C4H7O5)2",
-        {"Mg": 1, "C": 8, "H": 14, "O": 10},
-        _avail(
-            1.0,
-            "magsynapse_choice",
-            "organic, soluble; no human absorption data",
-            ("lognormal", 1.0, 1.3),
-        ),
-    ),
+    ("gluconate", "Mg(C6H11O7)2", {"Mg": 1, "C": 12, "H": 22, "O": 14}, _organic("calibrated")),
+    ("threonate", "Mg(C4H7O5)2", {"Mg": 1, "C": 8, "H": 14, "O": 10}, _organic("human")),
 ]:
-    SALTS.register(
-        _name, Salt(_name, _formula, _atoms, "oral", _param, 2 if _name == "threonate" else 0)
-    )
+    SALTS.register(_name, Salt(_name, _formula, _atoms, "oral", _param, _THREONATE.get(_name, 0)))
 SALTS.register(
     "sulfate",
     Salt(

@@ -60,29 +60,14 @@ def block(model, subunit, mg, v, out, no_plot) -> None:
 @stochastic_options()
 @out_option()
 @one_line_errors
-def stdp(
-    rule, parameter_set, calcium, mg, block_model, dt, pairs, freq, method, reps, seed, out, no_plot
-) -> None:
+def stdp(dt, pairs, freq, out, no_plot, **options) -> None:
     """STDP curve: relative synaptic change versus dt for each [Mg]o."""
     from ..synapse import stdp as run
     from ..synapse.plot import plot_change
 
     check_out(out)
     freq_arg = 1.0 if freq is None else (float(freq[0]) if len(freq) == 1 else freq)
-    ds = run(
-        dt,
-        pairs=pairs,
-        freq=freq_arg,
-        rule=rule,
-        parameter_set=parameter_set,
-        calcium=calcium,
-        mg=mg,
-        method=method,
-        reps=reps,
-        seed=seed,
-        block_model=block_model,
-        progress=True,
-    )
+    ds = run(dt, pairs=pairs, freq=freq_arg, progress=True, **options)
     finish(ds, out, no_plot, plot_change)
 
 
@@ -105,41 +90,14 @@ def stdp(
 @stochastic_options()
 @out_option()
 @one_line_errors
-def frequency(
-    rule,
-    parameter_set,
-    calcium,
-    mg,
-    block_model,
-    freq,
-    pulses,
-    epsp,
-    method,
-    reps,
-    seed,
-    out,
-    no_plot,
-) -> None:
+def frequency(freq, pulses, epsp, out, no_plot, **options) -> None:
     """Frequency-response curve: change after presynaptic trains."""
     from ..synapse import frequency as run
     from ..synapse.plot import plot_change
 
     check_out(out)
     overrides = None if epsp is None else {"epsp_amp": epsp}
-    ds = run(
-        freq,
-        pulses=pulses,
-        rule=rule,
-        parameter_set=parameter_set,
-        calcium=calcium,
-        mg=mg,
-        method=method,
-        reps=reps,
-        seed=seed,
-        block_model=block_model,
-        calcium_overrides=overrides,
-        progress=True,
-    )
+    ds = run(freq, pulses=pulses, calcium_overrides=overrides, progress=True, **options)
     finish(ds, out, no_plot, plot_change)
 
 
@@ -167,25 +125,13 @@ def frequency(
 )
 @out_option()
 @one_line_errors
-def pairing(
-    hold, pulses, freq, rule, parameter_set, calcium, mg, block_model, out, no_plot
-) -> None:
+def pairing(hold, pulses, freq, out, no_plot, **options) -> None:
     """Pairing with a holding potential (Shouval 2002 Fig. 3A)."""
     from ..synapse import pairing as run
     from ..synapse.plot import plot_change
 
     check_out(out)
-    ds = run(
-        hold,
-        pulses=pulses,
-        freq=freq,
-        rule=rule,
-        parameter_set=parameter_set,
-        calcium=calcium,
-        mg=mg,
-        block_model=block_model,
-    )
-    finish(ds, out, no_plot, plot_change)
+    finish(run(hold, pulses=pulses, freq=freq, **options), out, no_plot, plot_change)
 
 
 @click.command()

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import numba
 import numpy as np
 import xarray as xr
 
+from .. import random
 from ..conditions import flatten
 from ..errors import MagsynapseError
 from ..random import check_seed
@@ -116,18 +116,15 @@ def stimulus_table(stimuli: Sequence[Stimulus], n: int, dt: float) -> Stimuli:
     return Stimuli(table, mask)
 
 
-def _key(label: str) -> int:
-    return int.from_bytes(hashlib.blake2b(label.encode(), digest_size=8).digest(), "little")
-
-
 def stream_key(seed: int) -> int:
     """The key of the random stream (drive, stimuli, noise) of a replica with root seed
-    ``seed``; it does not depend on [Mg]o or on the batch.
+    ``seed`` (:mod:`magsynapse.random`, purpose ``network_activity``); it does not depend
+    on [Mg]o, the conditions or the batch.
 
     >>> stream_key(1) == stream_key(1) != stream_key(2)
     True
     """
-    return _key(f"network|{seed}")
+    return random.stream_key(seed, "network_activity")
 
 
 def network_for_seed(
@@ -140,8 +137,8 @@ def network_for_seed(
     >>> v0.shape, len(net.out_ptr)
     ((100,), 101)
     """
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
-    key = _key(f"connectivity|{seed}")
+    rng = random.generator(seed, "initial_state")
+    key = random.stream_key(seed, "connectivity")
     net = get_backend(backend).connectivity(cfg.network.N, cfg.n_exc, cfg.connectivity.p, key)
     v0 = rng.uniform(cfg.neuron.E_L, cfg.neuron.V_th, cfg.network.N)
     return net, v0

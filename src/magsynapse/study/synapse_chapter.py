@@ -229,54 +229,47 @@ def synapse_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], Non
     step("snr")
 
 
+def _target(quantity: str, got: float, want: float, tol: float, source: str, digits=3) -> list:
+    """One row of the targets table: value, published value, tolerance, source, pass."""
+    return [
+        quantity,
+        fmt(got, digits),
+        f"{want:g}".replace("-", "−"),
+        f"±{tol:g}",
+        cite(source),
+        "yes" if abs(got - want) <= tol else "NO",
+    ]
+
+
 def _targets(report: Report) -> None:
     """Published numbers the synapse layer must reproduce, checked in this run."""
-    rows = []
-    for v, want in [(-80, 0.0244), (-60, 0.0796), (-40, 0.2302), (-20, 0.5081), (0, 0.7812)]:
-        got = float(block(v, 1.0))
-        rows.append(
-            [
-                f"B({v} mV, 1 mM), Jahr–Stevens",
-                fmt(got, 4),
-                f"{want}",
-                "±0.0005",
-                cite("jahr_stevens_1990"),
-                "yes" if abs(got - want) <= 5e-4 else "NO",
-            ]
+    rows = [
+        _target(
+            f"B({v} mV, 1 mM), Jahr–Stevens",
+            float(block(v, 1.0)),
+            want,
+            5e-4,
+            "jahr_stevens_1990",
+            4,
         )
-    vh = float(half_unblock_voltage(1.0))
+        for v, want in [(-80, 0.0244), (-60, 0.0796), (-40, 0.2302), (-20, 0.5081), (0, 0.7812)]
+    ]
     rows.append(
-        [
-            "V½ at 1 mM (mV)",
-            fmt(vh, 2),
-            "−20.5",
-            "±0.05",
-            cite("jahr_stevens_1990"),
-            "yes" if abs(vh + 20.5) <= 0.05 else "NO",
-        ]
+        _target(
+            "V½ at 1 mM (mV)", float(half_unblock_voltage(1.0)), -20.5, 0.05, "jahr_stevens_1990", 2
+        )
     )
     dp = stdp([10.0, -20.0], mg=1.0).change.sel(mg=1.0).values
     for dt, got, want in [(10, dp[0], 1.221), (-20, dp[1], 0.765)]:
         rows.append(
-            [
+            _target(
                 f"DP change at Δt = {dt:+d} ms (60 pairs, 1 Hz)",
-                fmt(got),
-                f"{want}",
-                "±0.005",
-                cite("graupner_brunel_2012"),
-                "yes" if abs(got - want) <= 5e-3 else "NO",
-            ]
+                got,
+                want,
+                5e-3,
+                "graupner_brunel_2012",
+            )
         )
-    om = float(omega(0.55))
-    rows.append(
-        [
-            "Shouval Ω(0.55 µM)",
-            fmt(om, 4),
-            "0.5",
-            "±1e-6",
-            cite("shouval_2002"),
-            "yes" if abs(om - 0.5) < 1e-6 else "NO",
-        ]
-    )
+    rows.append(_target("Shouval Ω(0.55 µM)", float(omega(0.55)), 0.5, 1e-6, "shouval_2002", 4))
     report.heading("Published targets reproduced in this run")
     report.table(["quantity", "magsynapse", "published", "tolerance", "source", "pass"], rows)

@@ -248,27 +248,15 @@ def advance_decaying(
     lo = min(theta_d, theta_p)
     while t < length:
         lvl = _level(c, theta_d, theta_p)
-        if lvl == 0:
-            return level_step(
-                rho,
-                length - t,
-                0,
-                gamma_d,
-                gamma_p,
-                sigma,
-                tau,
-                rho_star,
-                h_max,
-                state,
-                spare,
-                noisy,
-            )
         th = hi if c > hi else lo
-        t_cross = t + tau_ca * math.log(c / th)
+        # below both thresholds the rest of the stretch is one segment
+        t_cross = t + tau_ca * math.log(c / th) if lvl != 0 else length
         end = t_cross if t_cross < length else length
         rho = level_step(
             rho, end - t, lvl, gamma_d, gamma_p, sigma, tau, rho_star, h_max, state, spare, noisy
         )
+        if lvl == 0:
+            return rho
         c = th if end == t_cross else c * math.exp(-(end - t) / tau_ca)
         t = end
     return rho
@@ -322,6 +310,17 @@ def _level(c, theta_d, theta_p):  # pragma: no cover - compiled
     return lvl
 
 
+@nb.njit(cache=True, inline="always")
+def _close(c, ns, t, start, lvl, seg_end, seg_level, above_d, above_p):  # pragma: no cover
+    """End segment ``ns`` of condition c at t: it ran from ``start`` at level ``lvl``."""
+    seg_end[c, ns] = t
+    seg_level[c, ns] = lvl
+    if lvl & 1:
+        above_d[c] += t - start
+    if lvl & 2:
+        above_p[c] += t - start
+
+
 @nb.njit(parallel=True, cache=True)
 def linear_segments(
     ev_ptr, ev_t, ev_amp, tau_ca, theta_d, theta_p, t_end, max_seg
@@ -373,12 +372,7 @@ def linear_segments(
                             if ns >= max_seg:
                                 ok = False
                                 break
-                            seg_end[c, ns] = tc
-                            seg_level[c, ns] = lvl
-                            if lvl & 1:
-                                above_d[c] += tc - start
-                            if lvl & 2:
-                                above_p[c] += tc - start
+                            _close(c, ns, tc, start, lvl, seg_end, seg_level, above_d, above_p)
                             ns += 1
                             lvl = new
                             start = tc
@@ -396,22 +390,12 @@ def linear_segments(
                 if ns >= max_seg:
                     ok = False
                     break
-                seg_end[c, ns] = t
-                seg_level[c, ns] = lvl
-                if lvl & 1:
-                    above_d[c] += t - start
-                if lvl & 2:
-                    above_p[c] += t - start
+                _close(c, ns, t, start, lvl, seg_end, seg_level, above_d, above_p)
                 ns += 1
                 lvl = new
                 start = t
         if ok and ns < max_seg:
-            seg_end[c, ns] = t_end[c]
-            seg_level[c, ns] = lvl
-            if lvl & 1:
-                above_d[c] += t_end[c] - start
-            if lvl & 2:
-                above_p[c] += t_end[c] - start
+            _close(c, ns, t_end[c], start, lvl, seg_end, seg_level, above_d, above_p)
             ns += 1
             n_seg[c] = ns
         else:

@@ -13,6 +13,7 @@ The public protocol functions (:func:`stdp`, :func:`frequency`, :func:`pairing`,
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -422,195 +423,78 @@ def efficacy(
 
 
 # --------------------------------------------------------------------------- public API
-def stdp(
-    dt: Any,
-    *,
-    pairs: int = 60,
-    freq: Any = 1.0,
-    rule: str = "bistable",
-    parameter_set: SetArg = "DP",
-    calcium: str = "linear",
-    mg: Any = None,
-    conditions: xr.Dataset | None = None,
-    method: str = "analytic",
-    reps: int = 1000,
-    seed: int | None = None,
-    block_model: str = "jahr_stevens_1990",
-    step: float = 0.1,
-    coarse_step: float = 1.0,
-    calcium_overrides: dict[str, float] | None = None,
-    progress: bool = False,
-) -> xr.Dataset:
-    """STDP curve(s): relative change versus Δt for every condition (and frequency).
+def _protocol_function(name: str, builder, summary: str, example: str, **defaults: Any):
+    """A public protocol function: ``builder``'s arguments, then :func:`run_protocol`'s
+    keywords (with ``defaults`` changed), in one explicit signature that ``help`` and
+    ``inspect.signature`` show."""
+    build = list(inspect.signature(builder).parameters.values())
+    run = [
+        p.replace(default=defaults.get(p.name, p.default))
+        for p in list(inspect.signature(run_protocol).parameters.values())[1:]
+    ]
+    sig = inspect.Signature([*build, *run], return_annotation=xr.Dataset)
+    build_names = [p.name for p in build]
+
+    def function(*args: Any, **kwargs: Any) -> xr.Dataset:
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        given = dict(bound.arguments)
+        protocol = builder(**{k: given.pop(k) for k in build_names})
+        return run_protocol(protocol, **given)
+
+    shown = ", ".join(f"{k}={v!r}" for k, v in defaults.items())
+    function.__signature__ = sig
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"""{summary}
 
     Parameters
     ----------
-    dt : array_like
-        Δt = t_post − t_pre, ms.
-    pairs : int
-        Number of pairings.
-    freq : float or array_like
-        Pairing frequency, Hz; a list adds a ``freq`` dimension.
+    {", ".join(build_names)}
+        As :func:`{builder.__module__}.{builder.__name__}`.
     rule, parameter_set, calcium, mg, conditions, method, reps, seed, block_model, step,
     coarse_step, calcium_overrides, progress
+        As :func:`run_protocol`{f" (defaults here: {shown})" if defaults else ""}.
+
+    Returns
+    -------
+    xarray.Dataset
         As :func:`run_protocol`.
 
     Examples
     --------
-    >>> ds = stdp([-20.0, 10.0], mg=[0.8, 1.2])
+{example}
+    """
+    return function
+
+
+stdp = _protocol_function(
+    "stdp",
+    stdp_protocol,
+    "STDP curve(s): relative change versus Δt = t_post − t_pre (ms) for every condition.",
+    """    >>> ds = stdp([-20.0, 10.0], mg=[0.8, 1.2])
     >>> ds.change.dims
-    ('mg', 'dt')
-    """
-    return run_protocol(
-        stdp_protocol(dt, pairs=pairs, freq=freq),
-        rule=rule,
-        parameter_set=parameter_set,
-        calcium=calcium,
-        mg=mg,
-        conditions=conditions,
-        method=method,
-        reps=reps,
-        seed=seed,
-        block_model=block_model,
-        step=step,
-        coarse_step=coarse_step,
-        calcium_overrides=calcium_overrides,
-        progress=progress,
-    )
-
-
-def frequency(
-    freq: Any,
-    *,
-    pulses: int = 900,
-    rule: str = "bistable",
-    parameter_set: SetArg = "DP",
-    calcium: str = "linear",
-    mg: Any = None,
-    conditions: xr.Dataset | None = None,
-    method: str = "analytic",
-    reps: int = 1000,
-    seed: int | None = None,
-    block_model: str = "jahr_stevens_1990",
-    step: float = 0.1,
-    coarse_step: float = 1.0,
-    calcium_overrides: dict[str, float] | None = None,
-    progress: bool = False,
-) -> xr.Dataset:
-    """Frequency–response curve: ``pulses`` presynaptic pulses at each frequency (Hz).
-
-    Other arguments as :func:`run_protocol`.
-
-    Examples
-    --------
-    >>> frequency([1.0, 100.0], pulses=30).change.dims
-    ('mg', 'freq')
-    """
-    return run_protocol(
-        frequency_protocol(freq, pulses=pulses),
-        rule=rule,
-        parameter_set=parameter_set,
-        calcium=calcium,
-        mg=mg,
-        conditions=conditions,
-        method=method,
-        reps=reps,
-        seed=seed,
-        block_model=block_model,
-        step=step,
-        coarse_step=coarse_step,
-        calcium_overrides=calcium_overrides,
-        progress=progress,
-    )
-
-
-def pairing(
-    hold: Any,
-    *,
-    pulses: int = 100,
-    freq: float = 1.0,
-    rule: str = "omega_eta",
-    parameter_set: SetArg = "DP",
-    calcium: str = "nmda_voltage",
-    mg: Any = None,
-    conditions: xr.Dataset | None = None,
-    method: str = "analytic",
-    reps: int = 1000,
-    seed: int | None = None,
-    block_model: str = "jahr_stevens_1990",
-    step: float = 0.1,
-    coarse_step: float = 1.0,
-    calcium_overrides: dict[str, float] | None = None,
-    progress: bool = False,
-) -> xr.Dataset:
-    """Pairing with a holding potential ``hold`` (mV; Shouval 2002 Fig. 3A).
-
-    Defaults to the omega_eta rule on the nmda_voltage calcium; other arguments as
-    :func:`run_protocol`.
-
-    Examples
-    --------
-    >>> pairing([-65.0, -10.0], pulses=10).change.dims
-    ('mg', 'hold')
-    """
-    return run_protocol(
-        pairing_protocol(hold, pulses=pulses, freq=freq),
-        rule=rule,
-        parameter_set=parameter_set,
-        calcium=calcium,
-        mg=mg,
-        conditions=conditions,
-        method=method,
-        reps=reps,
-        seed=seed,
-        block_model=block_model,
-        step=step,
-        coarse_step=coarse_step,
-        calcium_overrides=calcium_overrides,
-        progress=progress,
-    )
-
-
-def theta_burst(
-    bursts: Any = 10,
-    *,
-    post_dt: float | None = None,
-    rule: str = "bistable",
-    parameter_set: SetArg = "DP",
-    calcium: str = "linear",
-    mg: Any = None,
-    conditions: xr.Dataset | None = None,
-    method: str = "analytic",
-    reps: int = 1000,
-    seed: int | None = None,
-    block_model: str = "jahr_stevens_1990",
-    step: float = 0.1,
-    coarse_step: float = 1.0,
-    calcium_overrides: dict[str, float] | None = None,
-    progress: bool = False,
-) -> xr.Dataset:
-    """Theta-burst stimulation (4 pulses at 100 Hz, bursts at 5 Hz).
-
-    Other arguments as :func:`run_protocol`.
-
-    Examples
-    --------
-    >>> theta_burst([5, 10]).change.dims
-    ('mg', 'bursts')
-    """
-    return run_protocol(
-        theta_burst_protocol(bursts, post_dt=post_dt),
-        rule=rule,
-        parameter_set=parameter_set,
-        calcium=calcium,
-        mg=mg,
-        conditions=conditions,
-        method=method,
-        reps=reps,
-        seed=seed,
-        block_model=block_model,
-        step=step,
-        coarse_step=coarse_step,
-        calcium_overrides=calcium_overrides,
-        progress=progress,
-    )
+    ('mg', 'dt')""",
+)
+frequency = _protocol_function(
+    "frequency",
+    frequency_protocol,
+    "Frequency–response curve: ``pulses`` presynaptic pulses at each frequency (Hz).",
+    """    >>> frequency([1.0, 100.0], pulses=30).change.dims
+    ('mg', 'freq')""",
+)
+pairing = _protocol_function(
+    "pairing",
+    pairing_protocol,
+    "Pairing with a holding potential ``hold`` (mV; Shouval 2002 Fig. 3A).",
+    """    >>> pairing([-65.0, -10.0], pulses=10).change.dims
+    ('mg', 'hold')""",
+    rule="omega_eta",
+    calcium="nmda_voltage",
+)
+theta_burst = _protocol_function(
+    "theta_burst",
+    theta_burst_protocol,
+    "Theta-burst stimulation (4 pulses at 100 Hz, bursts at 5 Hz).",
+    """    >>> theta_burst([5, 10]).change.dims
+    ('mg', 'bursts')""",
+)

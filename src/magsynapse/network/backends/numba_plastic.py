@@ -72,6 +72,16 @@ def _level(rho, h, lvl, decay, q, rng):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
+def _count_above(s, c, length, st, q):  # pragma: no cover - compiled
+    """With diagnostics, add the time calcium decaying from c spends above θ_d and θ_p."""
+    if q.diag and c > q.theta_d:
+        t_d = q.tau_ca * math.log(c / q.theta_d)
+        st[s, 3] += min(length, t_d)
+        if c > q.theta_p:
+            st[s, 4] += min(length, t_d - q.gap_pd)
+
+
+@nb.njit(cache=True, inline="always")
 def _segment(s, c, length, st, q, rng, rule):  # pragma: no cover - compiled
     """Advance synapse s's ρ over ``length`` ms of calcium decaying from ``c``; with
     diagnostics (``q.diag``) count the time above the thresholds.
@@ -83,20 +93,12 @@ def _segment(s, c, length, st, q, rng, rule):  # pragma: no cover - compiled
     factor; otherwise the synapse layer's ``advance_decaying``.
     """
     if not q.builtin_rule:
-        if q.diag and c > q.theta_d:
-            t_d = q.tau_ca * math.log(c / q.theta_d)
-            st[s, 3] += min(length, t_d)
-            if c > q.theta_p:
-                st[s, 4] += min(length, t_d - q.gap_pd)
+        _count_above(s, c, length, st, q)
         advance, params = rule
         st[s, 2] = advance(st[s, 2], c, length, q.tau_ca, params.ctypes)
         return
     if not q.fast:
-        if q.diag and c > q.theta_d:
-            t_d = q.tau_ca * math.log(c / q.theta_d)
-            st[s, 3] += min(length, t_d)
-            if c > q.theta_p:
-                st[s, 4] += min(length, t_d - q.gap_pd)
+        _count_above(s, c, length, st, q)
         st[s, 2] = _advance(st[s, 2], c, length, q, rng)
         return
     rho = st[s, 2]

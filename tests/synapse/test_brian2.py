@@ -14,7 +14,7 @@ import pytest
 from magsynapse.synapse import BISTABLE_SETS, efficacy, stdp_protocol
 
 # Brian2 is not imported here: importing it patches pytest's doctest collector.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import brian2_gb2012
 
 
