@@ -26,7 +26,8 @@ from ..errors import MagsynapseError
 from ..synapse.params import BISTABLE_SETS
 from .backends import RunPlan
 from .config import NetworkConfig, load_config
-from .simulate import Record, Stimulus, annotate_network, run_replicas, simulate_network
+from .dataset import annotate_network
+from .simulate import Record, Stimulus, run_replicas, simulate_network
 
 #: A seizure-like population event: E population rate above this (Hz), 5-ms bins — five
 #: times MgNet's ≈ 10 Hz at 1 mM (a documented choice).

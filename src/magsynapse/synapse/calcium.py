@@ -37,7 +37,7 @@ import xarray as xr
 from ..errors import MagsynapseError, MagsynapseWarning
 from ..provenance import Param, ParameterSet, Registry
 from ..receptors import get_block_model
-from . import kernels as K
+from . import calcium_kernels as CK
 from .params import BISTABLE_SETS, LINEAR_CALCIUM, NMDA_VOLTAGE
 
 
@@ -231,10 +231,10 @@ class Linear(CalciumModel):
         amp_pre = np.stack(
             [self.pre_amplitude(s, flat.values, block_model, ca_params) for s in sets]
         )
-        p[..., K.P_MODEL] = 0.0
-        p[..., K.P_TAU_CA] = np.array([s["tau_ca"] for s in sets])[:, None, None]
-        p[..., K.P_AMP_PRE] = amp_pre[:, :, None]
-        p[..., K.P_AMP_POST] = np.array([s["c_post"] for s in sets])[:, None, None]
+        p[..., CK.P_MODEL] = 0.0
+        p[..., CK.P_TAU_CA] = np.array([s["tau_ca"] for s in sets])[:, None, None]
+        p[..., CK.P_AMP_PRE] = amp_pre[:, :, None]
+        p[..., CK.P_AMP_POST] = np.array([s["c_post"] for s in sets])[:, None, None]
 
     def window(self, sets, ca_params):
         return 5.0 * max(s["tau_ca"] for s in sets)
@@ -302,22 +302,22 @@ class NmdaVoltage(CalciumModel):
         c = ca_params
         total = c["i_f"] + c["i_s"]
         f = flat.values["f_2b"][None, :, None]
-        p[..., K.P_MODEL] = 1.0
-        p[..., K.P_TAU_CA] = c["tau_ca"]
-        p[..., K.P_P0G] = c["p0"] * c["g_nmda"] * self.drive_scale(flat.values)[None, :, None]
-        p[..., K.P_VCA] = c["v_ca"]
-        p[..., K.P_IF] = (1.0 - f) * total
-        p[..., K.P_IS] = f * total
-        p[..., K.P_TAUF] = c["tau_f"]
-        p[..., K.P_TAUS] = c["tau_s"]
-        p[..., K.P_VREST] = c["v_rest"]
-        p[..., K.P_EPSP] = c["epsp_amp"]
-        p[..., K.P_ET1] = c["epsp_tau1"]
-        p[..., K.P_ET2] = c["epsp_tau2"]
-        p[..., K.P_BPAP] = c["bpap_amp"]
-        p[..., K.P_BIF] = c["bpap_i_f"]
-        p[..., K.P_BTF] = c["bpap_tau_f"]
-        p[..., K.P_BTS] = c["bpap_tau_s"]
+        p[..., CK.P_MODEL] = 1.0
+        p[..., CK.P_TAU_CA] = c["tau_ca"]
+        p[..., CK.P_P0G] = c["p0"] * c["g_nmda"] * self.drive_scale(flat.values)[None, :, None]
+        p[..., CK.P_VCA] = c["v_ca"]
+        p[..., CK.P_IF] = (1.0 - f) * total
+        p[..., CK.P_IS] = f * total
+        p[..., CK.P_TAUF] = c["tau_f"]
+        p[..., CK.P_TAUS] = c["tau_s"]
+        p[..., CK.P_VREST] = c["v_rest"]
+        p[..., CK.P_EPSP] = c["epsp_amp"]
+        p[..., CK.P_ET1] = c["epsp_tau1"]
+        p[..., CK.P_ET2] = c["epsp_tau2"]
+        p[..., CK.P_BPAP] = c["bpap_amp"]
+        p[..., CK.P_BIF] = c["bpap_i_f"]
+        p[..., CK.P_BTF] = c["bpap_tau_f"]
+        p[..., CK.P_BTS] = c["bpap_tau_s"]
 
     def window(self, sets, ca_params):
         return 5.0 * ca_params["bpap_tau_s"]

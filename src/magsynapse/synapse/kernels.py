@@ -1,28 +1,17 @@
-"""Compiled kernels of the synapse layer (numba).
+"""Compiled kernels of the synapse layer (numba): random streams, the bistable rule's
+integrator, and the compiled contract of rules (signatures of their steps and advances).
 
-The physics lives in :mod:`.calcium`, :mod:`.rules` and :mod:`.protocols`; this module
-holds the loops. Every kernel is batched: one call runs every condition of a sweep
-(protocol condition × [Mg]o × parameter set), in parallel over conditions (and, for the
-stochastic rule, over synapses).
+The physics lives in :mod:`.calcium` and :mod:`.rules`; the calcium loops in
+:mod:`.calcium_kernels`. Numerics (see docs/numerics.md):
 
-Numerics (see docs/numerics.md):
-
-* Linear calcium is a sum of exponentials: the kernel walks the sorted calcium events and
-  computes every threshold crossing in closed form, c(t) = c_k·exp(−(t − t_k)/τ) ⇒
-  t_cross = t_k + τ·ln(c_k/θ). The result is a list of *segments* during which the set of
-  exceeded thresholds is constant. No time step is involved.
-* Voltage-dependent NMDA calcium is stepped: exponentially decaying components (EPSP,
-  BPAP, NMDA gating) are advanced exactly, calcium by an exponential integrator with the
-  trapezoid mean of the influx; fine steps (``dt``) follow each event for ``window`` ms,
-  coarse steps elsewhere. Threshold crossings are interpolated linearly.
 * The bistable rule is integrated segment by segment. Below both thresholds it is the
   deterministic cubic τ dρ/dt = −ρ(1−ρ)(ρ*−ρ); for ρ* = ½ this is a logistic equation in
   (ρ − ½)² and is solved exactly. Above a threshold the drift is the cubic plus the linear
   Ornstein–Uhlenbeck part γ_p(1−ρ)Θ_p − γ_d ρ Θ_d with additive noise: the OU part is
   sampled exactly and the cubic is added by Strang splitting on sub-steps of at most
   ``h_max``. Random numbers come from one xoshiro256** stream per synapse, seeded from
-  the condition's key and the synapse index, so that results do not depend on how
-  conditions are batched or on the number of threads.
+  the condition's key (:mod:`magsynapse.random`) and the synapse index, so that results
+  do not depend on how conditions are batched or on the number of threads.
 """
 
 from __future__ import annotations
@@ -33,8 +22,6 @@ import warnings
 import numba as nb
 import numpy as np
 from numba.core.errors import NumbaExperimentalFeatureWarning
-
-from ..receptors.block import unblocked
 
 # Rules reach the kernels as first-class compiled functions (numba cfuncs); numba labels
 # the feature experimental. It is what keeps one cached kernel for every rule.
@@ -113,6 +100,16 @@ def _normals(key, index, n):  # pragma: no cover - compiled
 
 
 # --------------------------------------------------------------------------- bistable rule
+@nb.njit(cache=True, inline="always")
+def _level(c, theta_d, theta_p):  # pragma: no cover - compiled
+    lvl = 0
+    if c > theta_d:
+        lvl |= 1
+    if c > theta_p:
+        lvl |= 2
+    return lvl
+
+
 @nb.njit(cache=True, inline="always")
 def _cubic_rhs(rho, rho_star):  # pragma: no cover - compiled
     return -rho * (1.0 - rho) * (rho_star - rho)
@@ -299,111 +296,7 @@ def bistable_stochastic(
     return out
 
 
-# --------------------------------------------------------------------------- linear calcium
-@nb.njit(cache=True, inline="always")
-def _level(c, theta_d, theta_p):  # pragma: no cover - compiled
-    lvl = 0
-    if c > theta_d:
-        lvl |= 1
-    if c > theta_p:
-        lvl |= 2
-    return lvl
-
-
-@nb.njit(cache=True, inline="always")
-def _close(c, ns, t, start, lvl, seg_end, seg_level, above_d, above_p):  # pragma: no cover
-    """End segment ``ns`` of condition c at t: it ran from ``start`` at level ``lvl``."""
-    seg_end[c, ns] = t
-    seg_level[c, ns] = lvl
-    if lvl & 1:
-        above_d[c] += t - start
-    if lvl & 2:
-        above_p[c] += t - start
-
-
-@nb.njit(parallel=True, cache=True)
-def linear_segments(
-    ev_ptr, ev_t, ev_amp, tau_ca, theta_d, theta_p, t_end, max_seg
-):  # pragma: no cover - compiled
-    """Exact threshold segments of the linear (sum-of-exponentials) calcium.
-
-    Returns ``(seg_end, seg_level, n_seg, above_d, above_p, peak)`` where level bit 0
-    means c > θ_d and bit 1 means c > θ_p; ``above_*`` are total times (ms) and ``peak``
-    the largest calcium value. A condition whose segments overflow ``max_seg`` gets
-    ``n_seg = -1``.
-    """
-    n_cond = t_end.shape[0]
-    seg_end = np.zeros((n_cond, max_seg))
-    seg_level = np.zeros((n_cond, max_seg), dtype=np.int8)
-    n_seg = np.zeros(n_cond, dtype=np.int64)
-    above_d = np.zeros(n_cond)
-    above_p = np.zeros(n_cond)
-    peak = np.zeros(n_cond)
-    for c in nb.prange(n_cond):
-        tau = tau_ca[c]
-        thd = theta_d[c]
-        thp = theta_p[c]
-        hi = max(thd, thp)
-        lo = min(thd, thp)
-        cval = 0.0
-        t = 0.0
-        lvl = 0
-        start = 0.0
-        ns = 0
-        ok = True
-        first = ev_ptr[c]
-        last = ev_ptr[c + 1]
-        for e in range(first, last + 1):
-            te = ev_t[e] if e < last else t_end[c]
-            if te > t_end[c]:
-                te = t_end[c]
-            # decay from t to te, crossing the thresholds downwards (higher one first)
-            for q in range(2):
-                th = hi if q == 0 else lo
-                if cval > th:
-                    tc = t + tau * math.log(cval / th)
-                    if tc < te:
-                        new = 0
-                        if thd < th:
-                            new |= 1
-                        if thp < th:
-                            new |= 2
-                        if new != lvl:
-                            if ns >= max_seg:
-                                ok = False
-                                break
-                            _close(c, ns, tc, start, lvl, seg_end, seg_level, above_d, above_p)
-                            ns += 1
-                            lvl = new
-                            start = tc
-            if not ok:
-                break
-            cval *= math.exp(-(te - t) / tau)
-            t = te
-            if e == last or ev_t[e] > t_end[c]:
-                break
-            cval += ev_amp[e]
-            if cval > peak[c]:
-                peak[c] = cval
-            new = _level(cval, thd, thp)
-            if new != lvl:
-                if ns >= max_seg:
-                    ok = False
-                    break
-                _close(c, ns, t, start, lvl, seg_end, seg_level, above_d, above_p)
-                ns += 1
-                lvl = new
-                start = t
-        if ok and ns < max_seg:
-            _close(c, ns, t_end[c], start, lvl, seg_end, seg_level, above_d, above_p)
-            ns += 1
-            n_seg[c] = ns
-        else:
-            n_seg[c] = -1
-    return seg_end, seg_level, n_seg, above_d, above_p, peak
-
-
-# --------------------------------------------------------------------------- stepped calcium
+# --------------------------------------------------------------------------- rule contract
 #: Signature of a rule's compiled step for the stepped calcium (a ``numba.cfunc``):
 #: ``w_new = step(w, ca, h, params)`` with ca in the calcium model's units, h in ms and
 #: ``params`` a pointer to the rule's parameter vector (column 0: initial weight).
@@ -420,12 +313,6 @@ ADVANCE_SIGNATURE = nb.types.float64(
     nb.types.float64,
     nb.types.CPointer(nb.types.float64),
 )
-# Columns of the per-condition parameter matrix of ``stepped_calcium``.
-P_MODEL, P_TAU_CA, P_AMP_PRE, P_AMP_POST = 0, 1, 2, 3
-P_P0G, P_VCA, P_IF, P_IS, P_TAUF, P_TAUS = 4, 5, 6, 7, 8, 9
-P_VREST, P_EPSP, P_ET1, P_ET2, P_BPAP, P_BIF, P_BTF, P_BTS = 10, 11, 12, 13, 14, 15, 16, 17
-P_MG, P_BK, P_BA, P_VCLAMP, P_THD, P_THP, P_TEND = 18, 19, 20, 21, 22, 23, 24
-N_PARAMS = 25
 
 
 @nb.cfunc(STEP_SIGNATURE, cache=True)
@@ -438,235 +325,3 @@ def hold_step(w, ca, h, p):  # pragma: no cover - compiled
 def hold_advance(rho, c0, length, tau_ca, p):  # pragma: no cover - compiled
     """The advance of a rule whose network form is built into the engine (none needed)."""
     return rho
-
-
-@nb.njit(cache=True, inline="always")
-def _influx(p, v, gf, gs):  # pragma: no cover - compiled
-    """NMDA calcium influx (µM/ms) at potential v with gating gf + gs."""
-    b = unblocked(v, p[P_MG] / p[P_BK], p[P_BA])
-    return p[P_P0G] * (gf + gs) * b * (v - p[P_VCA])
-
-
-@nb.njit(cache=True, inline="always")
-def _potential(p, clamp, e1, e2, bf, bs):  # pragma: no cover - compiled
-    if clamp:
-        return p[P_VCLAMP]
-    return p[P_VREST] + (e1 - e2) + (bf + bs)
-
-
-@nb.njit(cache=True)
-def _run_stepped(
-    p,
-    ev_t,
-    ev_kind,
-    rule_step,
-    rule_p,
-    dt,
-    dt_coarse,
-    window,
-    max_seg,
-    seg_end,
-    seg_level,
-    edges,
-    occ,
-):  # pragma: no cover - compiled
-    nmda = p[P_MODEL] == 1.0
-    clamp = not math.isnan(p[P_VCLAMP])
-    t_end = p[P_TEND]
-    thd = p[P_THD]
-    thp = p[P_THP]
-    tau_ca = p[P_TAU_CA]
-    e1 = 0.0
-    e2 = 0.0
-    bf = 0.0
-    bs = 0.0
-    gf = 0.0
-    gs = 0.0
-    ca = 0.0
-    w = rule_p[0]
-    rp = rule_p.ctypes
-    peak = 0.0
-    influx_total = 0.0
-    above_d = 0.0
-    above_p = 0.0
-    lvl = 0
-    ns = 0
-    ok = True
-    n_edges = edges.shape[0]
-    t = 0.0
-    k = 0
-    n_ev = ev_t.shape[0]
-    last_ev = -1e300
-    bpap_s_frac = 1.0 - p[P_BIF]
-    # EPSP kernel exp(-t/tau1) - exp(-t/tau2), normalised to peak epsp_amp.
-    t1 = p[P_ET1]
-    t2 = p[P_ET2]
-    epsp_scale = 0.0
-    if nmda:
-        tpk = t1 * t2 / (t1 - t2) * math.log(t1 / t2)
-        epsp_scale = p[P_EPSP] / (math.exp(-tpk / t1) - math.exp(-tpk / t2))
-
-    i_now = 0.0
-    while t < t_end:
-        while k < n_ev and ev_t[k] <= t + 1e-9:
-            if ev_kind[k] == 0:
-                if nmda:
-                    e1 += epsp_scale
-                    e2 += epsp_scale
-                    gf += p[P_IF]
-                    gs += p[P_IS]
-                else:
-                    ca += p[P_AMP_PRE]
-            else:
-                if nmda:
-                    bf += p[P_BPAP] * p[P_BIF]
-                    bs += p[P_BPAP] * bpap_s_frac
-                else:
-                    ca += p[P_AMP_POST]
-            last_ev = t
-            k += 1
-        if ca > peak:
-            peak = ca
-        new = _level(ca, thd, thp)
-        if new != lvl:
-            if ns >= max_seg:
-                ok = False
-                break
-            seg_end[ns] = t
-            seg_level[ns] = lvl
-            ns += 1
-            lvl = new
-        if nmda:
-            i_now = _influx(p, _potential(p, clamp, e1, e2, bf, bs), gf, gs)
-        t_next = ev_t[k] if k < n_ev else 1e300
-        h = dt if (t - last_ev) < window else dt_coarse
-        if t + h > t_next:
-            h = t_next - t
-        if t + h > t_end:
-            h = t_end - t
-        if h <= 0.0:
-            h = 1e-9
-        # exact decay of every linear component
-        if nmda:
-            e1 *= math.exp(-h / t1)
-            e2 *= math.exp(-h / t2)
-            bf *= math.exp(-h / p[P_BTF])
-            bs *= math.exp(-h / p[P_BTS])
-            gf *= math.exp(-h / p[P_TAUF])
-            gs *= math.exp(-h / p[P_TAUS])
-            i_next = _influx(p, _potential(p, clamp, e1, e2, bf, bs), gf, gs)
-        else:
-            i_next = 0.0
-        decay = math.exp(-h / tau_ca)
-        i_mean = 0.5 * (i_now + i_next)
-        ca_next = ca * decay + tau_ca * (1.0 - decay) * i_mean
-        influx_total += i_mean * h
-        # rule and threshold bookkeeping on the interval [t, t + h]
-        w = rule_step(w, 0.5 * (ca + ca_next), h, rp)
-        lo_v = min(ca, ca_next)
-        hi_v = max(ca, ca_next)
-        for q in range(2):
-            th = thd if q == 0 else thp
-            if hi_v <= th:
-                frac = 0.0
-            elif lo_v > th:
-                frac = 1.0
-            else:
-                frac = (hi_v - th) / (hi_v - lo_v)
-            if q == 0:
-                above_d += frac * h
-            else:
-                above_p += frac * h
-        if n_edges > 0 and hi_v > edges[0]:
-            j = 0
-            while j < n_edges and edges[j] < lo_v:
-                occ[j] += h
-                j += 1
-            while j < n_edges and edges[j] < hi_v:
-                occ[j] += h * (hi_v - edges[j]) / (hi_v - lo_v)
-                j += 1
-        # crossings inside the step (linear interpolation)
-        new = _level(ca_next, thd, thp)
-        if new != lvl:
-            # order the (at most two) crossings by time
-            tc_d = -1.0
-            tc_p = -1.0
-            if ((lvl ^ new) & 1) != 0:
-                tc_d = t + h * (thd - ca) / (ca_next - ca)
-            if ((lvl ^ new) & 2) != 0:
-                tc_p = t + h * (thp - ca) / (ca_next - ca)
-            if tc_d >= 0.0 and tc_p >= 0.0:
-                first_is_d = tc_d <= tc_p
-                for r in range(2):
-                    use_d = first_is_d if r == 0 else not first_is_d
-                    if ns >= max_seg:
-                        ok = False
-                        break
-                    seg_end[ns] = tc_d if use_d else tc_p
-                    seg_level[ns] = lvl
-                    ns += 1
-                    lvl ^= 1 if use_d else 2
-            else:
-                if ns >= max_seg:
-                    ok = False
-                    break
-                seg_end[ns] = tc_d if tc_d >= 0.0 else tc_p
-                seg_level[ns] = lvl
-                ns += 1
-                lvl = new
-        if not ok:
-            break
-        ca = ca_next
-        i_now = i_next
-        t += h
-    if ok and ns < max_seg:
-        seg_end[ns] = t_end
-        seg_level[ns] = lvl
-        ns += 1
-    else:
-        ns = -1
-    return w, peak, influx_total, above_d, above_p, ns
-
-
-@nb.njit(parallel=True, cache=True)
-def stepped_calcium(
-    params, ev_ptr, ev_t, ev_kind, rule_step, rule_p, dt, dt_coarse, window, max_seg, edges
-):  # pragma: no cover - compiled
-    """Step the calcium of every condition; integrate a rule's weight alongside.
-
-    ``rule_step`` is a rule's compiled step (:data:`STEP_SIGNATURE`): the weight after
-    ``h`` ms at calcium ``ca`` (the step's midpoint value), reading the rule's parameter
-    vector ``rule_p`` (row c; column 0 is the initial weight).
-
-    Returns ``(w_final, peak, influx, above_d, above_p, seg_end, seg_level, n_seg, occ)``;
-    ``occ[c, j]`` is the time (ms) calcium spent above ``edges[j]``.
-    """
-    n_cond = params.shape[0]
-    w_final = np.empty(n_cond)
-    peak = np.empty(n_cond)
-    influx = np.empty(n_cond)
-    above_d = np.empty(n_cond)
-    above_p = np.empty(n_cond)
-    seg_end = np.zeros((n_cond, max_seg))
-    seg_level = np.zeros((n_cond, max_seg), dtype=np.int8)
-    n_seg = np.empty(n_cond, dtype=np.int64)
-    occ = np.zeros((n_cond, edges.shape[0]))
-    for c in nb.prange(n_cond):
-        a, b = ev_ptr[c], ev_ptr[c + 1]
-        res = _run_stepped(
-            params[c],
-            ev_t[a:b],
-            ev_kind[a:b],
-            rule_step,
-            rule_p[c],
-            dt,
-            dt_coarse,
-            window,
-            max_seg,
-            seg_end[c],
-            seg_level[c],
-            edges,
-            occ[c],
-        )
-        w_final[c], peak[c], influx[c], above_d[c], above_p[c], n_seg[c] = res
-    return w_final, peak, influx, above_d, above_p, seg_end, seg_level, n_seg, occ

@@ -27,6 +27,7 @@ from ..errors import MagsynapseError
 from ..provenance import ParameterSet
 from ..random import check_seed, stream_key
 from ..receptors import get_block_model
+from . import calcium_kernels as CK
 from . import kernels as K
 from .calcium import CALCIUM_MODELS, CalciumModel
 from .dataset import build_dataset, provenance
@@ -125,21 +126,21 @@ def _flat_events(pre_t, post_t, pre_a, post_a):
 
 def _stepped_params(model, sets, flat, protocol, block_model, ca_params, thresholds):
     n_s, n_c, n_p = len(sets), flat.n, protocol.pre.shape[0]
-    p = np.zeros((n_s, n_c, n_p, K.N_PARAMS))
+    p = np.zeros((n_s, n_c, n_p, CK.N_PARAMS))
     model.stepped(p, sets, flat, block_model, ca_params)
     k_block, a_block = get_block_model(block_model).boltzmann()
-    p[..., K.P_MG] = flat.values["mg_o"][None, :, None]
-    p[..., K.P_BK] = k_block
-    p[..., K.P_BA] = a_block
-    p[..., K.P_VCLAMP] = protocol.v_clamp[None, None, :]
+    p[..., CK.P_MG] = flat.values["mg_o"][None, :, None]
+    p[..., CK.P_BK] = k_block
+    p[..., CK.P_BA] = a_block
+    p[..., CK.P_VCLAMP] = protocol.v_clamp[None, None, :]
     if thresholds:
-        p[..., K.P_THD] = np.array([s["theta_d"] for s in sets])[:, None, None]
-        p[..., K.P_THP] = np.array([s["theta_p"] for s in sets])[:, None, None]
+        p[..., CK.P_THD] = np.array([s["theta_d"] for s in sets])[:, None, None]
+        p[..., CK.P_THP] = np.array([s["theta_p"] for s in sets])[:, None, None]
     else:
-        p[..., K.P_THD] = np.inf
-        p[..., K.P_THP] = np.inf
-    p[..., K.P_TEND] = protocol.duration[None, None, :]
-    return p.reshape(-1, K.N_PARAMS)
+        p[..., CK.P_THD] = np.inf
+        p[..., CK.P_THP] = np.inf
+    p[..., CK.P_TEND] = protocol.duration[None, None, :]
+    return p.reshape(-1, CK.N_PARAMS)
 
 
 def _hold(prep: Prepared) -> np.ndarray:
@@ -189,7 +190,7 @@ def prepare(
     prep = Prepared(sets, single, flat, protocol, calcium, ca_params, duration, {})
     if calcium.exact_segments(rule):
         per = flat.n * n_p
-        seg_end, seg_lvl, n_seg, above_d, above_p, peak = K.linear_segments(
+        seg_end, seg_lvl, n_seg, above_d, above_p, peak = CK.linear_segments(
             ptr,
             ev_t,
             ev_a,
@@ -209,7 +210,7 @@ def prepare(
         rule_p = _hold(prep) if rule.step is None else rule.step_parameters(prep)
         max_seg = 8 * n_ev + 8 if rule.needs_segments else 1
         while True:
-            out = K.stepped_calcium(
+            out = CK.stepped_calcium(
                 params,
                 ptr,
                 ev_t,
