@@ -71,3 +71,11 @@ def test_nmda_calcium_falls_with_mg(mg, dmg):
     ds = stdp([-20.0, 10.0], mg=[mg, mg + dmg], rule="omega_eta", calcium="nmda_voltage", pairs=1)
     entry = ds.ca_influx.values
     assert np.all(entry[1] < entry[0])
+
+
+def test_calcium_kernel_record_has_one_documented_field_per_row():
+    from magsynapse.synapse.calcium_kernels import CA_DTYPE, CALCIUM_PARAMETERS
+
+    names = [row[0] for row in CALCIUM_PARAMETERS]
+    assert list(CA_DTYPE.names) == names and len(set(names)) == len(names)
+    assert all(meaning for _, _, meaning in CALCIUM_PARAMETERS)

@@ -37,7 +37,6 @@ import xarray as xr
 from ..errors import MagsynapseError, MagsynapseWarning
 from ..provenance import Param, ParameterSet, Registry
 from ..receptors import get_block_model
-from . import calcium_kernels as CK
 from .params import BISTABLE_SETS, LINEAR_CALCIUM, NMDA_VOLTAGE
 
 
@@ -231,10 +230,10 @@ class Linear(CalciumModel):
         amp_pre = np.stack(
             [self.pre_amplitude(s, flat.values, block_model, ca_params) for s in sets]
         )
-        p[..., CK.P_MODEL] = 0.0
-        p[..., CK.P_TAU_CA] = np.array([s["tau_ca"] for s in sets])[:, None, None]
-        p[..., CK.P_AMP_PRE] = amp_pre[:, :, None]
-        p[..., CK.P_AMP_POST] = np.array([s["c_post"] for s in sets])[:, None, None]
+        p["nmda"] = 0.0
+        p["tau_ca"] = np.array([s["tau_ca"] for s in sets])[:, None, None]
+        p["amp_pre"] = amp_pre[:, :, None]
+        p["amp_post"] = np.array([s["c_post"] for s in sets])[:, None, None]
 
     def window(self, sets, ca_params):
         return 5.0 * max(s["tau_ca"] for s in sets)
@@ -302,22 +301,22 @@ class NmdaVoltage(CalciumModel):
         c = ca_params
         total = c["i_f"] + c["i_s"]
         f = flat.values["f_2b"][None, :, None]
-        p[..., CK.P_MODEL] = 1.0
-        p[..., CK.P_TAU_CA] = c["tau_ca"]
-        p[..., CK.P_P0G] = c["p0"] * c["g_nmda"] * self.drive_scale(flat.values)[None, :, None]
-        p[..., CK.P_VCA] = c["v_ca"]
-        p[..., CK.P_IF] = (1.0 - f) * total
-        p[..., CK.P_IS] = f * total
-        p[..., CK.P_TAUF] = c["tau_f"]
-        p[..., CK.P_TAUS] = c["tau_s"]
-        p[..., CK.P_VREST] = c["v_rest"]
-        p[..., CK.P_EPSP] = c["epsp_amp"]
-        p[..., CK.P_ET1] = c["epsp_tau1"]
-        p[..., CK.P_ET2] = c["epsp_tau2"]
-        p[..., CK.P_BPAP] = c["bpap_amp"]
-        p[..., CK.P_BIF] = c["bpap_i_f"]
-        p[..., CK.P_BTF] = c["bpap_tau_f"]
-        p[..., CK.P_BTS] = c["bpap_tau_s"]
+        p["nmda"] = 1.0
+        p["tau_ca"] = c["tau_ca"]
+        p["p0g"] = c["p0"] * c["g_nmda"] * self.drive_scale(flat.values)[None, :, None]
+        p["v_ca"] = c["v_ca"]
+        p["i_f"] = (1.0 - f) * total
+        p["i_s"] = f * total
+        p["tau_f"] = c["tau_f"]
+        p["tau_s"] = c["tau_s"]
+        p["v_rest"] = c["v_rest"]
+        p["epsp_amp"] = c["epsp_amp"]
+        p["epsp_tau1"] = c["epsp_tau1"]
+        p["epsp_tau2"] = c["epsp_tau2"]
+        p["bpap_amp"] = c["bpap_amp"]
+        p["bpap_i_f"] = c["bpap_i_f"]
+        p["bpap_tau_f"] = c["bpap_tau_f"]
+        p["bpap_tau_s"] = c["bpap_tau_s"]
 
     def window(self, sets, ca_params):
         return 5.0 * ca_params["bpap_tau_s"]

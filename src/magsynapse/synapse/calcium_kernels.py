@@ -120,26 +120,50 @@ def linear_segments(
 
 
 # --------------------------------------------------------------------------- stepped calcium
-# Columns of the per-condition parameter matrix of ``stepped_calcium``.
-P_MODEL, P_TAU_CA, P_AMP_PRE, P_AMP_POST = 0, 1, 2, 3
-P_P0G, P_VCA, P_IF, P_IS, P_TAUF, P_TAUS = 4, 5, 6, 7, 8, 9
-P_VREST, P_EPSP, P_ET1, P_ET2, P_BPAP, P_BIF, P_BTF, P_BTS = 10, 11, 12, 13, 14, 15, 16, 17
-P_MG, P_BK, P_BA, P_VCLAMP, P_THD, P_THP, P_TEND = 18, 19, 20, 21, 22, 23, 24
-N_PARAMS = 25
+#: (name, unit, meaning) of every field of a condition's record (:data:`CA_DTYPE`).
+CALCIUM_PARAMETERS: tuple[tuple[str, str, str], ...] = (
+    ("nmda", "", "voltage-dependent NMDA calcium (else linear calcium)"),
+    ("tau_ca", "ms", "calcium decay time constant"),
+    ("amp_pre", "1", "linear calcium: jump per presynaptic spike"),
+    ("amp_post", "1", "linear calcium: jump per postsynaptic spike"),
+    ("p0g", "uM/(ms mV)", "NMDA: P0 times G, times the presynaptic drive"),
+    ("v_ca", "mV", "calcium reversal potential"),
+    ("i_f", "1", "NMDA: fast (GluN2A-like) gating jump per presynaptic spike"),
+    ("i_s", "1", "NMDA: slow (GluN2B-like) gating jump per presynaptic spike"),
+    ("tau_f", "ms", "fast gating decay"),
+    ("tau_s", "ms", "slow gating decay"),
+    ("v_rest", "mV", "resting spine potential"),
+    ("epsp_amp", "mV", "EPSP peak"),
+    ("epsp_tau1", "ms", "EPSP decay time constant"),
+    ("epsp_tau2", "ms", "EPSP rise time constant"),
+    ("bpap_amp", "mV", "BPAP amplitude"),
+    ("bpap_i_f", "1", "fast fraction of the BPAP"),
+    ("bpap_tau_f", "ms", "BPAP fast decay"),
+    ("bpap_tau_s", "ms", "BPAP slow decay"),
+    ("mg_o", "mM", "extracellular [Mg2+]"),
+    ("block_k", "mM", "block constant K at 0 mV"),
+    ("block_a", "1/mV", "block voltage dependence a"),
+    ("v_clamp", "mV", "holding potential (NaN: free spine)"),
+    ("theta_d", "calcium units", "depression threshold (inf: no segments)"),
+    ("theta_p", "calcium units", "potentiation threshold (inf: no segments)"),
+    ("t_end", "ms", "protocol duration"),
+)
+#: The structured dtype of a condition's record: one float64 field per row above.
+CA_DTYPE = np.dtype([(name, np.float64) for name, _, _ in CALCIUM_PARAMETERS], align=True)
 
 
 @nb.njit(cache=True, inline="always")
 def _influx(p, v, gf, gs):  # pragma: no cover - compiled
     """NMDA calcium influx (µM/ms) at potential v with gating gf + gs."""
-    b = unblocked(v, p[P_MG] / p[P_BK], p[P_BA])
-    return p[P_P0G] * (gf + gs) * b * (v - p[P_VCA])
+    b = unblocked(v, p.mg_o / p.block_k, p.block_a)
+    return p.p0g * (gf + gs) * b * (v - p.v_ca)
 
 
 @nb.njit(cache=True, inline="always")
 def _potential(p, clamp, e1, e2, bf, bs):  # pragma: no cover - compiled
     if clamp:
-        return p[P_VCLAMP]
-    return p[P_VREST] + (e1 - e2) + (bf + bs)
+        return p.v_clamp
+    return p.v_rest + (e1 - e2) + (bf + bs)
 
 
 @nb.njit(cache=True)
@@ -158,12 +182,12 @@ def _run_stepped(
     edges,
     occ,
 ):  # pragma: no cover - compiled
-    nmda = p[P_MODEL] == 1.0
-    clamp = not math.isnan(p[P_VCLAMP])
-    t_end = p[P_TEND]
-    thd = p[P_THD]
-    thp = p[P_THP]
-    tau_ca = p[P_TAU_CA]
+    nmda = p.nmda == 1.0
+    clamp = not math.isnan(p.v_clamp)
+    t_end = p.t_end
+    thd = p.theta_d
+    thp = p.theta_p
+    tau_ca = p.tau_ca
     e1 = 0.0
     e2 = 0.0
     bf = 0.0
@@ -185,14 +209,14 @@ def _run_stepped(
     k = 0
     n_ev = ev_t.shape[0]
     last_ev = -1e300
-    bpap_s_frac = 1.0 - p[P_BIF]
+    bpap_s_frac = 1.0 - p.bpap_i_f
     # EPSP kernel exp(-t/tau1) - exp(-t/tau2), normalised to peak epsp_amp.
-    t1 = p[P_ET1]
-    t2 = p[P_ET2]
+    t1 = p.epsp_tau1
+    t2 = p.epsp_tau2
     epsp_scale = 0.0
     if nmda:
         tpk = t1 * t2 / (t1 - t2) * math.log(t1 / t2)
-        epsp_scale = p[P_EPSP] / (math.exp(-tpk / t1) - math.exp(-tpk / t2))
+        epsp_scale = p.epsp_amp / (math.exp(-tpk / t1) - math.exp(-tpk / t2))
 
     i_now = 0.0
     while t < t_end:
@@ -201,16 +225,16 @@ def _run_stepped(
                 if nmda:
                     e1 += epsp_scale
                     e2 += epsp_scale
-                    gf += p[P_IF]
-                    gs += p[P_IS]
+                    gf += p.i_f
+                    gs += p.i_s
                 else:
-                    ca += p[P_AMP_PRE]
+                    ca += p.amp_pre
             else:
                 if nmda:
-                    bf += p[P_BPAP] * p[P_BIF]
-                    bs += p[P_BPAP] * bpap_s_frac
+                    bf += p.bpap_amp * p.bpap_i_f
+                    bs += p.bpap_amp * bpap_s_frac
                 else:
-                    ca += p[P_AMP_POST]
+                    ca += p.amp_post
             last_ev = t
             k += 1
         if ca > peak:
@@ -238,10 +262,10 @@ def _run_stepped(
         if nmda:
             e1 *= math.exp(-h / t1)
             e2 *= math.exp(-h / t2)
-            bf *= math.exp(-h / p[P_BTF])
-            bs *= math.exp(-h / p[P_BTS])
-            gf *= math.exp(-h / p[P_TAUF])
-            gs *= math.exp(-h / p[P_TAUS])
+            bf *= math.exp(-h / p.bpap_tau_f)
+            bs *= math.exp(-h / p.bpap_tau_s)
+            gf *= math.exp(-h / p.tau_f)
+            gs *= math.exp(-h / p.tau_s)
             i_next = _influx(p, _potential(p, clamp, e1, e2, bf, bs), gf, gs)
         else:
             i_next = 0.0

@@ -126,21 +126,21 @@ def _flat_events(pre_t, post_t, pre_a, post_a):
 
 def _stepped_params(model, sets, flat, protocol, block_model, ca_params, thresholds):
     n_s, n_c, n_p = len(sets), flat.n, protocol.pre.shape[0]
-    p = np.zeros((n_s, n_c, n_p, CK.N_PARAMS))
+    p = np.zeros((n_s, n_c, n_p), dtype=CK.CA_DTYPE)
     model.stepped(p, sets, flat, block_model, ca_params)
     k_block, a_block = get_block_model(block_model).boltzmann()
-    p[..., CK.P_MG] = flat.values["mg_o"][None, :, None]
-    p[..., CK.P_BK] = k_block
-    p[..., CK.P_BA] = a_block
-    p[..., CK.P_VCLAMP] = protocol.v_clamp[None, None, :]
+    p["mg_o"] = flat.values["mg_o"][None, :, None]
+    p["block_k"] = k_block
+    p["block_a"] = a_block
+    p["v_clamp"] = protocol.v_clamp[None, None, :]
     if thresholds:
-        p[..., CK.P_THD] = np.array([s["theta_d"] for s in sets])[:, None, None]
-        p[..., CK.P_THP] = np.array([s["theta_p"] for s in sets])[:, None, None]
+        p["theta_d"] = np.array([s["theta_d"] for s in sets])[:, None, None]
+        p["theta_p"] = np.array([s["theta_p"] for s in sets])[:, None, None]
     else:
-        p[..., CK.P_THD] = np.inf
-        p[..., CK.P_THP] = np.inf
-    p[..., CK.P_TEND] = protocol.duration[None, None, :]
-    return p.reshape(-1, CK.N_PARAMS)
+        p["theta_d"] = np.inf
+        p["theta_p"] = np.inf
+    p["t_end"] = protocol.duration[None, None, :]
+    return p.reshape(-1)
 
 
 def _hold(prep: Prepared) -> np.ndarray:
