@@ -6,6 +6,7 @@ import numba
 import numpy as np
 import pytest
 
+from magsynapse.conditions import make_conditions
 from magsynapse.errors import MagsynapseError
 from magsynapse.network import Record, load_config, simulate_network
 from magsynapse.network.backends import Replica, RuleKernel, RunPlan, get_backend
@@ -116,8 +117,27 @@ def test_replica_is_the_same_alone_or_in_a_batch():
 def test_constant_mg_series_equals_a_constant():
     cfg = load_config("mgnet").replace(**SMALL)
     a = simulate_network(cfg, T=0.1, seed=2, mg=0.8)
-    b = simulate_network(cfg, T=0.1, seed=2, mg=([0.0, 0.1], [0.8, 0.8]))
-    np.testing.assert_array_equal(a.spike_t.values, b.spike_t.values)
+    series = make_conditions(mg_o=[0.8, 0.8], dims=("time",), coords={"time": [0.0, 0.1]})
+    b = simulate_network(cfg, T=0.1, seed=2, conditions=series)
+    np.testing.assert_array_equal(a.spike_t.values, b.spike_t.values.ravel())
+
+
+def test_mg_series_within_a_run_follows_the_conditions_time():
+    """A step of [Mg]o from 2 mM to 0.1 mM half-way: the second half fires more, and a
+    network at 0.1 mM from the start matches the second half's block."""
+    cfg = load_config("mgnet").replace(network={"N": 300})
+    step = make_conditions(
+        mg_o=[[2.0, 2.0, 0.1, 0.1]], dims=("run", "time"), coords={"time": [0, 0.2, 0.2001, 0.4]}
+    )
+    ds = simulate_network(cfg, T=0.4, seed=1, conditions=step)
+    rate = ds.rate.sel(population="E").squeeze()
+    first, second = rate.sel(time=slice(0.05, 0.2)).mean(), rate.sel(time=slice(0.25, 0.4)).mean()
+    assert float(second) > float(first)
+    with pytest.raises(MagsynapseError, match="only mg_o may vary"):
+        bad = make_conditions(
+            mg_o=[1.0, 1.0], f_2b=[0.2, 0.4], dims=("time",), coords={"time": [0.0, 0.1]}
+        )
+        simulate_network(cfg, T=0.1, conditions=bad)
 
 
 def test_mg_dependence_of_activity():

@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from .. import random
-from ..conditions import flatten
+from ..conditions import check_conditions, flatten
 from ..errors import MagsynapseError
 from ..random import check_seed
 from ..synapse.calcium import RELEASE_PROBABILITY
@@ -143,20 +143,33 @@ def network_for_seed(
     return net, v0
 
 
-def _mg_series(mg: Any, n_steps: int, dt: float) -> tuple[list[np.ndarray], np.ndarray | None]:
-    """[Mg]o per replica: a list of per-step arrays, and the mg coordinate (or None)."""
-    if isinstance(mg, tuple) and len(mg) == 2:
-        times, values = (np.asarray(x, dtype=float) for x in mg)
-        if times.ndim != 1 or times.shape != values.shape or times.size < 1:
-            raise MagsynapseError("mg: a time series is (times_s, values_mM) of equal length")
-        if np.any(values < 0) or np.any(~np.isfinite(values)):
-            raise MagsynapseError("mg: concentrations must be finite and >= 0 mM")
-        t_steps = np.arange(n_steps) * dt / 1000.0
-        return [np.interp(t_steps, times, values)], None
+def _mg_values(mg: Any) -> np.ndarray:
     arr = np.atleast_1d(np.asarray(mg, dtype=float))
     if arr.ndim != 1 or arr.size == 0 or np.any(arr < 0) or np.any(~np.isfinite(arr)):
         raise MagsynapseError("mg: give one or more finite concentrations >= 0 mM")
-    return [np.array([m]) for m in arr], arr
+    return arr
+
+
+def _within_run(conditions: xr.Dataset, n_steps: int, dt: float):
+    """Conditions with a ``time`` dim (s): [Mg]o varies within the run. Returns the
+    conditions without it (one entry per replica) and each entry's per-step [Mg]o."""
+    if "time" not in conditions.coords:
+        raise MagsynapseError("conditions: a time dim needs a time coordinate (s)")
+    times = np.asarray(conditions.time.values, dtype=float)
+    if not (np.all(np.isfinite(times)) and np.all(np.diff(times) > 0)):
+        raise MagsynapseError("conditions: time must be finite and increasing (s)")
+    varying = [v for v in conditions.data_vars if v != "mg_o" and "time" in conditions[v].dims]
+    if varying:
+        raise MagsynapseError(
+            f"conditions: only mg_o may vary over time within a run, not {varying[0]}"
+        )
+    if "mg_o" not in conditions:
+        raise MagsynapseError("conditions: a time dim needs mg_o over time")
+    rest = [d for d in conditions.dims if d != "time"]
+    values = conditions.mg_o.broadcast_like(conditions).transpose(*rest, "time").values
+    t_steps = np.arange(n_steps) * dt / 1000.0
+    series = [np.interp(t_steps, times, row) for row in values.reshape(-1, len(times))]
+    return conditions.isel(time=0, drop=True), series
 
 
 def simulate_network(
@@ -178,9 +191,8 @@ def simulate_network(
     ----------
     config : NetworkConfig or str
         A validated configuration, ``"mgnet"`` or a TOML path.
-    mg : float, sequence, or (times_s, values_mM)
-        [Mg]o: one value (the config's by default), a list (dimension ``mg``) or a time
-        series applied to every replica (e.g. from a PK result).
+    mg : float or sequence
+        [Mg]o: one value (the config's by default) or a list (dimension ``mg``).
     conditions : xarray.Dataset, optional
         Instead of ``mg``, a conditions dataset (:mod:`magsynapse.conditions`) over any
         dims (``person``, ``day``, ...): ``mg_o``, ``f_2b`` (NMDA decay and presynaptic
@@ -188,7 +200,8 @@ def simulate_network(
         ``synapse_density`` and ``release_probability`` (excitatory recurrent drive);
         missing variables take the configuration's values. One replica per condition and
         seed; the result has the conditions' dims (then ``seed``) and carries the given
-        variables.
+        variables. A ``time`` dim (coordinate in s) makes ``mg_o`` a series within the
+        run, interpolated linearly onto the steps (e.g. a dose's [Mg]o over the run).
     seed : int or sequence of int
         Root seed(s); a list adds a ``seed`` dimension. A replica's connectivity, initial
         state and drive depend on its seed only, so the same seed gives the same network
@@ -235,8 +248,11 @@ def simulate_network(
     if conditions is not None:
         if mg is not None:
             raise MagsynapseError("mg: give either mg or conditions (with mg_o), not both")
+        series = None
+        if "time" in conditions.dims:
+            conditions, series = _within_run(check_conditions(conditions), n_steps, dt)
         flat = flatten(conditions, condition_defaults(cfg))
-        mg_list = [np.array([m]) for m in flat.values["mg_o"]]
+        mg_list = [np.array([m]) for m in flat.values["mg_o"]] if series is None else series
         records = [
             parameter_record(cfg, f_2b=f, drive=d)
             for f, d in zip(flat.values["f_2b"], _drive(flat.values), strict=True)
@@ -244,7 +260,8 @@ def simulate_network(
         mg_coord = flat.values["mg_o"]
     else:
         flat = None
-        mg_list, mg_coord = _mg_series(cfg.channels.mg if mg is None else mg, n_steps, dt)
+        mg_coord = _mg_values(cfg.channels.mg if mg is None else mg)
+        mg_list = [np.array([m]) for m in mg_coord]
         records = None
     rho_steps = np.array(sorted(round(t * 1000.0 / dt) for t in rec.rho_times), dtype=np.int64)
     if np.any(rho_steps < 1) or np.any(rho_steps > n_steps):
