@@ -42,10 +42,19 @@ GAS_CONSTANT = 8.314462618  # J/(mol K)
 def unblocked(v, mg_over_k, a):  # pragma: no cover - compiled
     """The compiled Boltzmann block every kernel uses: B = 1 / (1 + [Mg]o/K · exp(−a·V)).
 
-    ``mg_over_k`` is [Mg]o/K (precomputed per condition), ``a`` in 1/mV. The exponential
-    is :func:`magsynapse.numerics.exp_poly` (2e-14 of ``math.exp``, and branch-free, so
-    that loops over neurons vectorise).
+    ``mg_over_k`` is [Mg]o/K (precomputed per condition), ``a`` in 1/mV. Scalar kernels
+    (spine calcium, synaptic calcium jumps) call this one; loops over neurons that must
+    vectorise call :func:`unblocked_vectorised`, the same formula with a library-free
+    exponential.
     """
+    return 1.0 / (1.0 + mg_over_k * math.exp(-a * v))
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def unblocked_vectorised(v, mg_over_k, a):  # pragma: no cover - compiled
+    """:func:`unblocked` with :func:`magsynapse.numerics.exp_poly` (within 2e-14 of
+    ``math.exp``, branch-free): the form the network's neuron pass vectorises. In scalar
+    code ``math.exp`` is faster, hence two entry points to one formula."""
     return 1.0 / (1.0 + mg_over_k * exp_poly(-a * v))
 
 

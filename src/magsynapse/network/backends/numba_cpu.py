@@ -34,7 +34,7 @@ import numba as nb
 import numpy as np
 
 from ...numerics import exp_poly
-from ...receptors.block import unblocked
+from ...receptors.block import unblocked, unblocked_vectorised
 from ...synapse.kernels import _seed_state
 from .base import (
     BACKENDS,
@@ -68,7 +68,7 @@ def _membrane(cells, q, mg_k):  # pragma: no cover - compiled
         for i in range(n):
             vi = v[i]
             free = ref[i] <= 0
-            i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) * unblocked(vi, mg_k, ba)
+            i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) * unblocked_vectorised(vi, mg_k, ba)
             cur = -gl * (vi - el) - (ga[i] + g_tonic) * (vi - ee) - i_nmda - gg[i] * (vi - ei)
             cur += gl * delta_t * exp_poly(min((vi - vt) / delta_t, 20.0)) - w_ad[i]
             ca_load[i] += max(-fca * i_nmda - thr, 0.0) * dt * free
@@ -83,7 +83,7 @@ def _membrane(cells, q, mg_k):  # pragma: no cover - compiled
         for i in range(n):
             vi = v[i]
             free = ref[i] <= 0
-            i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) * unblocked(vi, mg_k, ba)
+            i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) * unblocked_vectorised(vi, mg_k, ba)
             cur = -gl * (vi - el) - (ga[i] + g_tonic) * (vi - ee) - i_nmda - gg[i] * (vi - ei)
             ca_load[i] += max(-fca * i_nmda - thr, 0.0) * dt * free
             v[i] = vi + dt * cur / c_m if free else vreset
