@@ -150,6 +150,12 @@ class CalciumModel:
     name: str = ""
     params: ParameterSet
     units: str = ""
+    #: Units as results label them.
+    label: str = ""
+    #: Whether the model's calcium comes from an NMDA influx that results report.
+    has_influx: bool = False
+    #: Whether the calcium amplitudes come from the run's bistable parameter sets.
+    amplitudes_from_sets: bool = False
 
     def defaults(self, ca_params: ParameterSet) -> dict[str, float]:
         """The model's value of each conditions variable it reads."""
@@ -184,6 +190,8 @@ class Linear(CalciumModel):
     name = "linear"
     params = LINEAR_CALCIUM
     units = "1"
+    label = "1 (GB2012 normalised, theta_d = 1)"
+    amplitudes_from_sets = True
 
     def check(self, protocol, sets, rule):
         if np.any(np.isfinite(protocol.v_clamp)):
@@ -275,6 +283,8 @@ class NmdaVoltage(CalciumModel):
     name = "nmda_voltage"
     params = NMDA_VOLTAGE
     units = "uM"
+    label = "uM"
+    has_influx = True
 
     def check(self, protocol, sets, rule):
         if rule.uses_bistable_sets(self.name):
@@ -422,7 +432,7 @@ def _grid(pre, post, t_end, dt):
 
 def _finish(ds: xr.Dataset, model: CalciumModel, mg: float) -> xr.Dataset:
     ds["time"].attrs["units"] = "ms"
-    ds["ca"].attrs["units"] = "uM" if model.units == "uM" else "1 (GB2012 normalised)"
+    ds["ca"].attrs["units"] = model.label
     ds.attrs.update(model=model.name, mg=mg)
     return ds
 

@@ -28,8 +28,7 @@ VARIABLES = {
 COORD_UNITS = {"mg": "mM", "dt": "ms", "freq": "Hz", "hold": "mV", "bursts": "1"}
 
 
-def _units(ds: xr.Dataset, calcium_units: str) -> None:
-    ca_unit = "uM" if calcium_units == "uM" else "1 (GB2012 units, theta_d = 1)"
+def _units(ds: xr.Dataset, ca_unit: str) -> None:
     for name, (unit, desc) in VARIABLES.items():
         if name in ds:
             ds[name].attrs.update(units=unit or ca_unit, long_name=desc)
@@ -70,16 +69,15 @@ def build_dataset(
     if conditions is not None:
         for name in conditions.data_vars:
             ds[name] = conditions[name]
-    _units(ds, prep.calcium.units)
+    _units(ds, prep.calcium.label)
     return ds
 
 
 def provenance(ds: xr.Dataset, prep, rule, block_model: str, config: dict, seed) -> xr.Dataset:
     """Attach configuration, parameter sets and references of a prepared run."""
     calcium = prep.calcium
-    used = [
-        ps for ps in prep.sets if rule.uses_bistable_sets(calcium.name) or calcium.units != "uM"
-    ]
+    by_sets = calcium.amplitudes_from_sets or rule.uses_bistable_sets(calcium.name)
+    used = list(prep.sets) if by_sets else []
     used += calcium.parameter_sets(prep.sets, prep.ca_params)
     used += rule.parameter_sets(calcium.name)
     used.append(get_block_model(block_model).params)

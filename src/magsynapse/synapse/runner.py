@@ -230,7 +230,7 @@ def prepare(
         prep.data["ca_peak"] = peak
         if edges is not None:
             prep.data["occupancy"] = occ
-        if calcium.units == "uM":
+        if calcium.has_influx:
             prep.data["ca_influx"] = influx
         if rule.needs_segments:
             prep.segments, prep.above_d, prep.above_p = (seg_end, seg_lvl, n_seg), above_d, above_p

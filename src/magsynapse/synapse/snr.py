@@ -56,7 +56,7 @@ def snr(
     corr, uncorr, used = model.signal_entries(
         mg_arr, lag, parameter_set=parameter_set, block_model=block_model, step=step
     )
-    unit = "uM" if model.units == "uM" else "1 ms (GB2012 units)"
+    unit = "uM" if model.has_influx else "1 ms (GB2012 units)"
     out = xr.Dataset(
         {
             "snr": ("mg", corr / uncorr),
