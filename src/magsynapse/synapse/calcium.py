@@ -200,7 +200,7 @@ class Linear(CalciumModel):
                 "accepted: nmda_voltage"
             )
         for s in sets:
-            if natural_calcium(s) != "linear":
+            if natural_calcium(s) != self.name:
                 raise MagsynapseError(
                     f"parameter_set: {s.name!r} is calibrated on nmda_voltage calcium and has "
                     "no linear calcium amplitudes; use calcium='nmda_voltage' or a GB2012 set"
@@ -252,7 +252,7 @@ class Linear(CalciumModel):
     def signal_entries(self, mg, lag, *, parameter_set, block_model, step):
         """Calcium entry (τ_Ca × amplitudes) of pre-then-post and of pre alone."""
         s = BISTABLE_SETS[parameter_set]
-        if natural_calcium(s) != "linear":
+        if natural_calcium(s) != self.name:
             raise MagsynapseError(
                 f"parameter_set: {parameter_set!r} has no linear calcium amplitudes"
             )
