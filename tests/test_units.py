@@ -1,5 +1,9 @@
 """Quantities, lists and ranges at the user boundary."""
 
+import importlib.util
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -54,3 +58,27 @@ def test_bad_values_give_one_line_errors(text, fragment):
         parse_values(text, "concentration")
     assert fragment in str(err.value)
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("brian2") is None, reason="needs brian2")
+def test_brian2_quantities_are_converted_not_read_as_si():
+    """``block(-60 * mV, 1 * mM)`` is B(−60 mV, 1 mM) = 0.0796 (Jahr & Stevens 1990), not
+    B(−0.06 mV, ...); a quantity of the wrong dimension is a one-line error. Run in a
+    fresh process: importing Brian2 into the test process disturbs doctest collection."""
+    code = (
+        "import brian2 as b\n"
+        "from magsynapse.receptors import block\n"
+        "from magsynapse.synapse import stdp\n"
+        "from magsynapse.errors import MagsynapseError\n"
+        "print(round(float(block(-60 * b.mV, 1 * b.mM)), 4))\n"
+        "print(round(float(stdp([10 * b.ms], mg=1000 * b.umolar).change.item()), 3))\n"
+        "try:\n"
+        "    block(-60 * b.mV, 1 * b.ms)\n"
+        "except MagsynapseError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = out.stdout.strip().splitlines()
+    assert lines[0] == "0.0796"
+    assert lines[1] == "1.221"  # GB2012 DP at +10 ms, 1 mM
+    assert "is not a quantity in mM" in lines[2]

@@ -41,6 +41,7 @@ import numpy as np
 import xarray as xr
 
 from .errors import MagsynapseError
+from .units import magnitude
 
 __all__ = ["VARIABLES", "Flat", "Variable", "as_conditions", "flatten", "make_conditions"]
 
@@ -121,7 +122,8 @@ def make_conditions(
         if isinstance(value, xr.DataArray):
             data[name] = value
             continue
-        arr = np.asarray(value, dtype=float)
+        unit = VARIABLES[name].units
+        arr = np.asarray(magnitude(value, unit, name) if unit != "1" else value, dtype=float)
         if arr.ndim > len(dims):
             raise MagsynapseError(
                 f"conditions: {name} has {arr.ndim} dims but only {len(dims)} were named"
@@ -172,7 +174,7 @@ def as_conditions(mg: Any = None, conditions: xr.Dataset | None = None) -> xr.Da
         if mg is not None:
             raise MagsynapseError("mg: give either mg or conditions (with mg_o), not both")
         return check_conditions(conditions)
-    arr = np.atleast_1d(np.asarray(1.0 if mg is None else mg, dtype=float))
+    arr = np.atleast_1d(np.asarray(magnitude(1.0 if mg is None else mg, "mM", "mg"), float))
     if arr.ndim != 1 or arr.size == 0:
         raise MagsynapseError("mg: give at least one value (mM)")
     if np.any(~np.isfinite(arr)):

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+from typing import Any
 
 import numpy as np
 
@@ -142,3 +144,33 @@ def parse_values(text: str, dimension: str) -> np.ndarray:
     if any(not p for p in items):
         raise MagsynapseError(f"list {text!r} has an empty entry")
     return np.array([parse_quantity(p, dimension) for p in items], dtype=float)
+
+
+def magnitude(value: Any, unit: str, name: str) -> Any:
+    """Plain numbers in ``unit`` from ``value``: numbers pass through; a Brian2 quantity
+    (or a list of them) is converted, and a quantity of another dimension is a one-line
+    error, so that ``block(-60 * brian2.mV, ...)`` means −60 mV rather than −0.06.
+
+    Parameters
+    ----------
+    value : number, array_like, or a Brian2 quantity
+        The input.
+    unit : str
+        The package's unit for it (``"mM"``, ``"mV"``, ``"ms"``, ``"Hz"``, ...).
+    name : str
+        Parameter name for error messages.
+
+    Examples
+    --------
+    >>> magnitude(1.5, "mM", "mg")
+    1.5
+    """
+    if isinstance(value, list | tuple):
+        return [magnitude(v, unit, name) for v in value]
+    brian2 = sys.modules.get("brian2")
+    if brian2 is not None and isinstance(value, brian2.Quantity):
+        target = getattr(brian2, unit)
+        if value.dim != target.dim:
+            raise MagsynapseError(f"{name}: {value!r} is not a quantity in {unit}")
+        return np.asarray(value / target, dtype=float)
+    return value

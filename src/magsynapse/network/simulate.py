@@ -25,6 +25,7 @@ from ..synapse.calcium import RELEASE_PROBABILITY
 from ..synapse.kernels import hold_advance
 from ..synapse.params import BISTABLE_SETS
 from ..synapse.rules import RULES
+from ..units import magnitude
 from .backends import (
     STIM_DTYPE,
     Connectivity,
@@ -144,7 +145,7 @@ def network_for_seed(
 
 
 def _mg_values(mg: Any) -> np.ndarray:
-    arr = np.atleast_1d(np.asarray(mg, dtype=float))
+    arr = np.atleast_1d(np.asarray(magnitude(mg, "mM", "mg"), dtype=float))
     if arr.ndim != 1 or arr.size == 0 or np.any(arr < 0) or np.any(~np.isfinite(arr)):
         raise MagsynapseError("mg: give one or more finite concentrations >= 0 mM")
     return arr

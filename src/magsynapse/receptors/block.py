@@ -33,6 +33,7 @@ import numpy as np
 from ..errors import MagsynapseError
 from ..numerics import exp_poly
 from ..provenance import Param, ParameterSet, Registry
+from ..units import magnitude
 
 FARADAY = 96485.33212  # C/mol
 GAS_CONSTANT = 8.314462618  # J/(mol K)
@@ -99,7 +100,7 @@ class BlockModel:
 
     def __call__(self, v: np.typing.ArrayLike, mg: np.typing.ArrayLike) -> np.ndarray:
         """Steady-state unblocked fraction B(V, [Mg]o), broadcasting V (mV) and Mg (mM)."""
-        v_arr = np.asarray(v, dtype=float)
+        v_arr = np.asarray(magnitude(v, "mV", "v"), dtype=float)
         mg_arr = _check_mg(mg)
         k, a = self.boltzmann()
         return 1.0 / (1.0 + mg_arr / k * np.exp(-a * v_arr))
@@ -137,7 +138,7 @@ class AscherNowak(BlockModel):
 
 
 def _check_mg(mg: np.typing.ArrayLike) -> np.ndarray:
-    arr = np.asarray(mg, dtype=float)
+    arr = np.asarray(magnitude(mg, "mM", "mg"), dtype=float)
     if np.any(~np.isfinite(arr)) or np.any(arr < 0):
         raise MagsynapseError("[Mg]o must be a finite concentration >= 0 mM")
     return arr

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MagsynapseError
+from ..units import magnitude
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def _fmt(x: float) -> str:
 def _values(
     name: str, values: Any, *, unit: str, positive: bool = False, nonnegative: bool = False
 ) -> np.ndarray:
+    if unit:
+        values = magnitude(values, unit, name)
     arr = np.atleast_1d(np.asarray(values, dtype=float))
     if arr.ndim != 1 or arr.size == 0:
         raise MagsynapseError(f"{name}: give at least one value ({unit})")
