@@ -97,6 +97,12 @@ def test_dose_parsing(kwargs, mmol):
         ({"dose": "1g/day", "schedule": "once"}, "once takes an amount"),
         ({"dose": "1g", "schedule": "weekly"}, "schedule"),
         ({"dose": "1g", "days": 0}, "days"),
+        (
+            {"dose": "1g/day", "days": 10, "start_day": 5.0, "stop_day": 2.0},
+            "stop_day: must be after start_day",
+        ),
+        ({"dose": "1g/day", "days": 7, "start_day": 50.0}, "start_day: must lie in"),
+        ({"dose": "1g/day", "days": float("inf")}, "days: must be > 0 and at most"),
     ],
 )
 def test_regimen_errors(kwargs, fragment):
@@ -118,7 +124,7 @@ def regimens(draw):
         days=days,
         with_meal=draw(st.booleans()),
         diet=draw(st.booleans()),
-        start_day=draw(st.sampled_from([0.0, 1.0])),
+        start_day=draw(st.sampled_from([0.0, 1.0]).filter(lambda d: d < days)),
     )
 
 

@@ -161,13 +161,16 @@ def test_cite_prints_references(capsys, tmp_path):
         (["stdp"], ["--out"]),
         (["stdp", "--pairs", "0", "--out", "X"], ["--pairs"]),
         (["frequency", "--freq", "0", "--out", "X"], ["--freq", "> 0"]),
+        (["frequency", "--epsp", "nan", "--out", "X"], ["epsp_amp", "finite"]),
+        (["stdp", "--out", "X.csv"], ["--out", "end in .nc"]),
         (["pairing", "--calcium", "linear", "--out", "X"], ["calcium", "holding potential"]),
         (["cite", "missing.nc"], ["no result file"]),
         (["nonsense"], ["No such command"]),
     ],
 )
 def test_errors_are_one_line(capsys, tmp_path, args, fragments):
-    args = [str(tmp_path / "x.nc") if a == "X" else a for a in args]
+    names = {"X": "x.nc", "X.csv": "x.csv"}
+    args = [str(tmp_path / names[a]) if a in names else a for a in args]
     assert_one_line_error(capsys, args, fragments)
 
 
@@ -312,11 +315,14 @@ def test_pk_calibrate_check_and_sbml(capsys, tmp_path):
             ["salts", "accepted: oxide"],
         ),
         (["pk", "compare", "--salts", "oxide", "--out", "X"], ["--dose-elemental"]),
-        (["pk", "export-sbml", "--salt", "oxide", "--out", "X"], ["exactly one"]),
+        (["pk", "export-sbml", "--salt", "oxide", "--out", "X.xml"], ["exactly one"]),
+        (["pk", "--salt", "oxide", "--dose", "1g/day", "--out", "X.csv"], ["--out", "end in .nc"]),
+        (["pk", "export-sbml", "--out", "X"], ["--out", "end in .xml"]),
     ],
 )
 def test_pk_errors_are_one_line(capsys, tmp_path, args, fragments):
-    args = [str(tmp_path / "x.nc") if a == "X" else a for a in args]
+    names = {"X": "x.nc", "X.xml": "x.xml", "X.csv": "x.csv"}
+    args = [str(tmp_path / names[a]) if a in names else a for a in args]
     assert_one_line_error(capsys, args, fragments)
 
 

@@ -14,6 +14,7 @@ import xarray as xr
 
 from ..errors import MagsynapseError
 from ..provenance import ParameterSet
+from ..random import check_seed
 from ..results import annotate
 from .baseline import baseline
 from .equations import BODY, GUT, IDX, derive
@@ -157,6 +158,8 @@ def simulate(
         raise MagsynapseError(f"samples: must be >= 0 (got {samples})")
     if samples and seed is None:
         raise MagsynapseError("seed: drawing samples needs a seed (an integer)")
+    if samples:
+        seed = check_seed(seed)
     get_solver(solver)
     ps = params if params is not None else pk_parameters(species)
     t_out = _time_grid(regimen, step_h, samples)

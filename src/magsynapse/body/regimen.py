@@ -11,6 +11,7 @@ The day's clock: t = 0 h is 08:00 (breakfast). Meals are at 0, 5 and 11 h of eac
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ from .salts import ATOMIC_WEIGHT, Salt, get_salt
 
 MEAL_TIMES_H = (0.0, 5.0, 11.0)
 SCHEDULES = {"once": (0.0,), "daily": (0.0,), "bid": (0.0, 11.0)}
+#: Longest regimen: 100 years, beyond any study and before output arrays grow past memory.
+MAX_DAYS = 36500.0
 
 _DOSE = re.compile(
     r"^\s*(?P<num>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*"
@@ -117,8 +120,16 @@ class Regimen:
             raise MagsynapseError(
                 f"schedule: unknown {self.schedule!r}; accepted: {', '.join(SCHEDULES)}"
             )
-        if not self.days > 0:
-            raise MagsynapseError(f"days: must be > 0 (got {self.days})")
+        if not (math.isfinite(self.days) and 0 < self.days <= MAX_DAYS):
+            raise MagsynapseError(f"days: must be > 0 and at most {MAX_DAYS:g} (got {self.days})")
+        if not (math.isfinite(self.start_day) and 0 <= self.start_day < self.days):
+            raise MagsynapseError(
+                f"start_day: must lie in [0, days) = [0, {self.days:g}) (got {self.start_day})"
+            )
+        if self.stop_day is not None and not self.stop_day > self.start_day:
+            raise MagsynapseError(
+                f"stop_day: must be after start_day = {self.start_day:g} (got {self.stop_day})"
+            )
         if self.mmol_per_administration < 0:
             raise MagsynapseError("dose: must be >= 0")
         if self.clamp_factor < 0 or self.clamp_hours < 0:

@@ -192,7 +192,7 @@ def pk_export_sbml(species, salt, dose, dose_elemental, schedule, days, out) -> 
     """Write the model (baseline state, parameters, a regimen's events) as SBML."""
     from ..body.sbml import export_sbml
 
-    check_out(out)
+    check_out(out, suffix=".xml")
     reg = _regimen(
         species, salt, dose=dose, dose_elemental=dose_elemental, schedule=schedule, days=days
     )

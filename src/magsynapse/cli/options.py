@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -456,20 +457,26 @@ def duration_option(help: str | None = "Simulated time (s).") -> Decorator:
     )
 
 
-def check_out(out: str) -> None:
-    """Refuse an output path that cannot be written, naming ``--out``.
+def check_out(out: str, suffix: str = ".nc") -> None:
+    """Refuse an output path that cannot be written, or whose suffix is not ``suffix``
+    (results are NetCDF; the figure goes beside them as PNG), naming ``--out``.
 
     Examples
     --------
-    >>> import tempfile
     >>> try:
-    ...     check_out(tempfile.gettempdir())
+    ...     check_out("result.csv")
     ... except click.BadParameter as exc:
-    ...     print("is a directory" in exc.message)
-    True
+    ...     print(exc.message)
+    'result.csv' must end in .nc (the file is written as NetCDF)
     """
     from ..results import check_writable
 
+    if Path(out).suffix.lower() != suffix:
+        raise click.BadParameter(
+            f"{out!r} must end in {suffix} (the file is written as "
+            f"{'NetCDF' if suffix == '.nc' else suffix[1:].upper()})",
+            param_hint="'--out'",
+        )
     try:
         check_writable(out)
     except MagsynapseError as exc:

@@ -179,6 +179,13 @@ def prepare(
         if not (math.isfinite(val) and val > 0):
             raise MagsynapseError(f"{name}: must be > 0 ms (got {val})")
     calcium.check(protocol, sets, rule)
+    for key, value in (calcium_overrides or {}).items():
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise MagsynapseError(f"calcium_overrides: {key} must be a finite number (got {value})")
     ca_params = NMDA_VOLTAGE.with_values(**calcium_overrides) if calcium_overrides else NMDA_VOLTAGE
     flat = flatten(conditions, calcium.defaults(ca_params))
     n_s, n_p = len(sets), protocol.pre.shape[0]
