@@ -4,6 +4,8 @@
 * :mod:`.rules` — plasticity rules (objects in :data:`RULES`);
 * :mod:`.protocols` — builders of stimulation protocols;
 * :mod:`.runner` — one batched call over protocol × conditions × parameter sets;
+* :mod:`.api` — the public protocol functions (``stdp``, ``frequency``, ``pairing``,
+  ``theta_burst``);
 * :mod:`.snr` — the calcium signal-to-noise of Slutsky et al. 2004;
 * :mod:`.kernels` — the compiled loops.
 
@@ -13,6 +15,7 @@
 1.221
 """
 
+from .api import frequency, pairing, stdp, theta_burst
 from .calcium import CALCIUM_MODELS, c_pre_effective, calcium_trace, natural_calcium
 from .params import BISTABLE_SETS, LINEAR_CALCIUM, NMDA_VOLTAGE, OMEGA_ETA
 from .protocols import (
@@ -23,7 +26,7 @@ from .protocols import (
     theta_burst_protocol,
 )
 from .rules import RULES, Rule, eta, gb_change, gb_transition_probabilities, omega
-from .runner import efficacy, frequency, pairing, run_protocol, stdp, theta_burst
+from .runner import efficacy, run_protocol
 from .snr import snr
 
 __all__ = [

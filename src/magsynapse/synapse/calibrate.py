@@ -26,11 +26,12 @@ from scipy.optimize import least_squares
 
 from ..conditions import as_conditions
 from ..provenance import Param, ParameterSet
+from .api import stdp
 from .calcium import CALCIUM_MODELS
 from .params import BISTABLE_SETS
 from .protocols import stdp_protocol
 from .rules import RULES, gb_change, gb_transition_probabilities
-from .runner import prepare, stdp
+from .runner import prepare
 
 #: Δt grid of the fit (ms).
 FIT_DT = np.arange(-100.0, 100.0 + 1e-9, 2.0)

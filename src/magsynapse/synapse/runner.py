@@ -7,13 +7,12 @@ condition with the calcium model's kernels and hands it to the rule's readout. R
 calcium models are objects from :data:`~.rules.RULES` and :data:`~.calcium.CALCIUM_MODELS`;
 nothing here depends on which ones.
 
-The public protocol functions (:func:`stdp`, :func:`frequency`, :func:`pairing`,
-:func:`theta_burst`) build a protocol and run it.
+The public protocol functions (:mod:`.api`: ``stdp``, ``frequency``, ``pairing``,
+``theta_burst``) build a protocol and run it.
 """
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,10 +35,6 @@ from .protocols import (
     Protocol,
     _count,
     _values,
-    frequency_protocol,
-    pairing_protocol,
-    stdp_protocol,
-    theta_burst_protocol,
 )
 from .rules import RULES, Rule
 from .rules.bistable import simulate_rho
@@ -166,6 +161,7 @@ def prepare(
     Examples
     --------
     >>> from magsynapse.conditions import as_conditions
+    >>> from magsynapse.synapse import stdp_protocol
     >>> prep = prepare(stdp_protocol([10.0]), rule=RULES["bistable"], parameter_set="DP",
     ...                calcium=CALCIUM_MODELS["linear"], conditions=as_conditions(1.0),
     ...                block_model="jahr_stevens_1990", step=0.1, coarse_step=1.0,
@@ -322,6 +318,7 @@ def run_protocol(
 
     Examples
     --------
+    >>> from magsynapse.synapse import stdp_protocol
     >>> ds = run_protocol(stdp_protocol([10.0, -20.0]), mg=1.0)
     >>> [round(float(x), 3) for x in ds.change.sel(mg=1.0)]
     [1.221, 0.764]
@@ -389,7 +386,7 @@ def efficacy(
 
     Examples
     --------
-    >>> from magsynapse.synapse.params import BISTABLE_SETS
+    >>> from magsynapse.synapse import BISTABLE_SETS, stdp_protocol
     >>> quiet = BISTABLE_SETS["DP"].with_values(sigma=0.0)
     >>> ds = efficacy(stdp_protocol([10.0]), [0.5], parameter_set=quiet)
     >>> bool(ds.rho.sel(dt=10.0, mg=1.0).item() > 0.5)
@@ -428,81 +425,3 @@ def efficacy(
         {"step_ms": step, "coarse_step_ms": coarse_step},
         seed if noisy else None,
     )
-
-
-# --------------------------------------------------------------------------- public API
-def _protocol_function(name: str, builder, summary: str, example: str, **defaults: Any):
-    """A public protocol function: ``builder``'s arguments, then :func:`run_protocol`'s
-    keywords (with ``defaults`` changed), in one explicit signature that ``help`` and
-    ``inspect.signature`` show."""
-    build = list(inspect.signature(builder).parameters.values())
-    run = [
-        p.replace(default=defaults.get(p.name, p.default))
-        for p in list(inspect.signature(run_protocol).parameters.values())[1:]
-    ]
-    sig = inspect.Signature([*build, *run], return_annotation=xr.Dataset)
-    build_names = [p.name for p in build]
-
-    def function(*args: Any, **kwargs: Any) -> xr.Dataset:
-        bound = sig.bind(*args, **kwargs)
-        bound.apply_defaults()
-        given = dict(bound.arguments)
-        protocol = builder(**{k: given.pop(k) for k in build_names})
-        return run_protocol(protocol, **given)
-
-    shown = ", ".join(f"{k}={v!r}" for k, v in defaults.items())
-    function.__signature__ = sig
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = f"""{summary}
-
-    Parameters
-    ----------
-    {", ".join(build_names)}
-        As :func:`{builder.__module__}.{builder.__name__}`.
-    rule, parameter_set, calcium, mg, conditions, method, reps, seed, block_model, step,
-    coarse_step, calcium_overrides, progress
-        As :func:`run_protocol`{f" (defaults here: {shown})" if defaults else ""}.
-
-    Returns
-    -------
-    xarray.Dataset
-        As :func:`run_protocol`.
-
-    Examples
-    --------
-{example}
-    """
-    return function
-
-
-stdp = _protocol_function(
-    "stdp",
-    stdp_protocol,
-    "STDP curve(s): relative change versus Δt = t_post − t_pre (ms) for every condition.",
-    """    >>> ds = stdp([-20.0, 10.0], mg=[0.8, 1.2])
-    >>> ds.change.dims
-    ('mg', 'dt')""",
-)
-frequency = _protocol_function(
-    "frequency",
-    frequency_protocol,
-    "Frequency–response curve: ``pulses`` presynaptic pulses at each frequency (Hz).",
-    """    >>> frequency([1.0, 100.0], pulses=30).change.dims
-    ('mg', 'freq')""",
-)
-pairing = _protocol_function(
-    "pairing",
-    pairing_protocol,
-    "Pairing with a holding potential ``hold`` (mV; Shouval 2002 Fig. 3A).",
-    """    >>> pairing([-65.0, -10.0], pulses=10).change.dims
-    ('mg', 'hold')""",
-    rule="omega_eta",
-    calcium="nmda_voltage",
-)
-theta_burst = _protocol_function(
-    "theta_burst",
-    theta_burst_protocol,
-    "Theta-burst stimulation (4 pulses at 100 Hz, bursts at 5 Hz).",
-    """    >>> theta_burst([5, 10]).change.dims
-    ('mg', 'bursts')""",
-)
