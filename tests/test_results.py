@@ -46,3 +46,17 @@ def test_load_errors(tmp_path):
     bad.write_text("not netcdf")
     with pytest.raises(MagsynapseError, match="not a NetCDF"):
         load(bad)
+
+
+def test_provenance_records_date_command_and_dependency_versions():
+    from datetime import datetime
+
+    import numba
+    import numpy as np
+
+    ds = stdp([10.0], mg=1.0)
+    created = datetime.fromisoformat(ds.attrs["created"])
+    assert created.tzinfo is not None and abs((datetime.now(created.tzinfo) - created).days) < 1
+    deps = json.loads(ds.attrs["dependencies"])
+    assert deps["numpy"] == np.__version__ and deps["numba"] == numba.__version__
+    assert isinstance(ds.attrs["command"], str)

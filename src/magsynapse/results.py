@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import sys
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,25 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
+
+
+#: Packages whose versions a result records (they decide its numbers or its file).
+DEPENDENCIES = ("numpy", "scipy", "numba", "xarray", "netCDF4")
+
+
+def _dependency_versions() -> dict[str, str]:
+    """Installed versions of :data:`DEPENDENCIES`.
+
+    >>> sorted(_dependency_versions()) == sorted(DEPENDENCIES)
+    True
+    """
+    out = {}
+    for name in DEPENDENCIES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:  # pragma: no cover - every one is a dependency
+            out[name] = "not installed"
+    return out
 
 
 def annotate(
@@ -64,7 +87,9 @@ def annotate(
     Returns
     -------
     xarray.Dataset
-        ``ds`` with ``attrs`` set (the same object).
+        ``ds`` with ``attrs`` set (the same object): title, package version, creation
+        time (UTC), the command line of the process, dependency versions, seed,
+        configuration, parameter sets and references.
     """
     sets = list(parameter_sets)
     keys = set(references)
@@ -74,6 +99,9 @@ def annotate(
     ds.attrs.update(
         title=title,
         magsynapse_version=__version__,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        command=shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "",
+        dependencies=json.dumps(_dependency_versions()),
         seed=-1 if seed is None else int(seed),
         seed_note="-1 means the run is deterministic and used no random numbers",
         config=json.dumps(_jsonable(dict(config)), sort_keys=True),
