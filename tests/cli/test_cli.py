@@ -163,6 +163,7 @@ def test_cite_prints_references(capsys, tmp_path):
         (["frequency", "--freq", "0", "--out", "X"], ["--freq", "> 0"]),
         (["frequency", "--epsp", "nan", "--out", "X"], ["epsp_amp", "finite"]),
         (["stdp", "--out", "X.csv"], ["--out", "end in .nc"]),
+        (["stdp", "--method", "stochastic", "--seed", "-1", "--out", "X"], ["seed", "integer"]),
         (["pairing", "--calcium", "linear", "--out", "X"], ["calcium", "holding potential"]),
         (["cite", "missing.nc"], ["no result file"]),
         (["nonsense"], ["No such command"]),
