@@ -19,7 +19,8 @@ import numpy as np
 
 from ..errors import MagsynapseError
 from ..receptors import RECEPTORS, get_block_model
-from ..synapse.params import BISTABLE_SETS, NMDA_VOLTAGE
+from ..synapse.calcium import default_f_2b, nmda_charge
+from ..synapse.params import BISTABLE_SETS
 from ..synapse.rules import RULES
 from .config import NetworkConfig
 
@@ -89,22 +90,9 @@ PARAMETERS: tuple[tuple[str, type, str, str], ...] = (
 PARAM_DTYPE = np.dtype([(name, kind) for name, kind, _, _ in PARAMETERS], align=True)
 
 
-def nmda_charge(f_2b: float) -> float:
-    """Relative NMDA charge of a receptor mixture with GluN2B share ``f_2b``:
-    (1 − f)·τ_2A + f·τ_2B with the synapse layer's subunit decays (Shouval's fast 50 ms and
-    slow 200 ms components), divided by its value at the default share 0.5.
-
-    >>> nmda_charge(0.5), nmda_charge(0.0), nmda_charge(1.0)
-    (1.0, 0.4, 1.6)
-    """
-    tau_a, tau_b = NMDA_VOLTAGE["tau_f"], NMDA_VOLTAGE["tau_s"]
-    f0 = DEFAULT_F_2B
-    return ((1 - f_2b) * tau_a + f_2b * tau_b) / ((1 - f0) * tau_a + f0 * tau_b)
-
-
 #: The GluN2B share of the configuration's NMDA receptors (its τ_d holds at this share):
 #: the synapse layer's default, Shouval's equal fast and slow components.
-DEFAULT_F_2B = NMDA_VOLTAGE["i_s"] / (NMDA_VOLTAGE["i_f"] + NMDA_VOLTAGE["i_s"])
+DEFAULT_F_2B = default_f_2b()
 
 
 def parameter_record(
@@ -125,7 +113,8 @@ def parameter_record(
         above each threshold (costs memory and time).
     f_2b : float
         GluN2B share of the NMDA receptors. The NMDA decay is the charge-preserving single
-        exponential of the subunit mixture, τ_d·:func:`nmda_charge` (f_2b) — the
+        exponential of the subunit mixture, τ_d times the synapse layer's
+        :func:`~magsynapse.synapse.calcium.nmda_charge` (f_2b) — the
         configuration's τ_d at the default share — and the presynaptic calcium jump of
         plastic synapses scales with the same charge.
     drive : float
@@ -158,7 +147,7 @@ def parameter_record(
     q["e_exc"], q["e_inh"] = ch.E_exc, ch.E_inh
     q["decay_ampa"] = math.exp(-dt / ch.tau_ampa)
     q["decay_gaba"] = math.exp(-dt / ch.tau_gaba)
-    charge = nmda_charge(f_2b)
+    charge = float(nmda_charge(f_2b))
     tau_d = ch.tau_nmda_decay * charge
     if not tau_d > ch.tau_nmda_rise:
         raise MagsynapseError(

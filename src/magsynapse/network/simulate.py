@@ -21,7 +21,8 @@ from .. import random
 from ..conditions import check_conditions, flatten
 from ..errors import MagsynapseError
 from ..random import check_seed
-from ..synapse.calcium import RELEASE_PROBABILITY
+from ..synapse.calcium import condition_defaults as synapse_defaults
+from ..synapse.calcium import presynaptic_drive
 from ..synapse.kernels import hold_advance
 from ..synapse.params import BISTABLE_SETS
 from ..synapse.rules import RULES
@@ -38,7 +39,7 @@ from .backends import (
 )
 from .config import NetworkConfig, load_config
 from .dataset import Layout, build_dataset, onto_conditions
-from .params import DEFAULT_F_2B, parameter_record
+from .params import parameter_record
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ def simulate_network(
         mg_list = [np.array([m]) for m in flat.values["mg_o"]] if series is None else series
         records = [
             parameter_record(cfg, f_2b=f, drive=d)
-            for f, d in zip(flat.values["f_2b"], _drive(flat.values), strict=True)
+            for f, d in zip(flat.values["f_2b"], presynaptic_drive(flat.values), strict=True)
         ]
         mg_coord = flat.values["mg_o"]
     else:
@@ -291,16 +292,7 @@ def condition_defaults(cfg: NetworkConfig) -> dict[str, float]:
     >>> condition_defaults(load_config("mgnet"))["f_2b"]
     0.5
     """
-    return {
-        "mg_o": cfg.channels.mg,
-        "f_2b": DEFAULT_F_2B,
-        "synapse_density": 1.0,
-        "release_probability": RELEASE_PROBABILITY.value,
-    }
-
-
-def _drive(values: dict[str, np.ndarray]) -> np.ndarray:
-    return values["synapse_density"] * values["release_probability"] / RELEASE_PROBABILITY.value
+    return {**synapse_defaults(), "mg_o": cfg.channels.mg}
 
 
 def run_replicas(

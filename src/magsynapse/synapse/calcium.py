@@ -134,6 +134,58 @@ RELEASE_PROBABILITY = Param(
 )
 
 
+def default_f_2b(ca_params: ParameterSet = NMDA_VOLTAGE) -> float:
+    """The GluN2B share of the default synapse: the slow share I_s/(I_f + I_s) of the
+    NMDA gating (0.5 for Shouval's equal components).
+
+    >>> default_f_2b()
+    0.5
+    """
+    return ca_params["i_s"] / (ca_params["i_f"] + ca_params["i_s"])
+
+
+def nmda_charge(f_2b: np.typing.ArrayLike, ca_params: ParameterSet = NMDA_VOLTAGE) -> np.ndarray:
+    """Relative NMDA charge of a receptor mixture with GluN2B share ``f_2b``:
+    (1 − f)·τ_f + f·τ_s (Shouval's fast 50 ms and slow 200 ms components standing for
+    GluN2A and GluN2B), divided by its value at :func:`default_f_2b`.
+
+    >>> [float(nmda_charge(f)) for f in (0.5, 0.0, 1.0)]
+    [1.0, 0.4, 1.6]
+    """
+    f = np.asarray(f_2b, dtype=float)
+    f0 = default_f_2b(ca_params)
+    tau_a, tau_b = ca_params["tau_f"], ca_params["tau_s"]
+    return ((1 - f) * tau_a + f * tau_b) / ((1 - f0) * tau_a + f0 * tau_b)
+
+
+def presynaptic_drive(values: dict[str, np.ndarray]) -> np.ndarray:
+    """Relative presynaptic drive of each condition: release sites × release probability,
+    relative to the default synapse (density 1, :data:`RELEASE_PROBABILITY`).
+
+    >>> float(presynaptic_drive({"synapse_density": 2.0, "release_probability": 0.15}))
+    1.0
+    """
+    return (
+        np.asarray(values["synapse_density"])
+        * np.asarray(values["release_probability"])
+        / RELEASE_PROBABILITY.value
+    )
+
+
+def condition_defaults(ca_params: ParameterSet = NMDA_VOLTAGE) -> dict[str, float]:
+    """The default synapse's value of each conditions variable the calcium models read.
+
+    >>> condition_defaults()["release_probability"]
+    0.3
+    """
+    return {
+        "mg_o": 1.0,
+        "f_2b": default_f_2b(ca_params),
+        "synapse_density": 1.0,
+        "release_probability": RELEASE_PROBABILITY.value,
+    }
+
+
 class CalciumModel:
     """Base class of calcium models: what the protocol runner needs of one.
 
@@ -159,16 +211,7 @@ class CalciumModel:
 
     def defaults(self, ca_params: ParameterSet) -> dict[str, float]:
         """The model's value of each conditions variable it reads."""
-        return {
-            "mg_o": 1.0,
-            "f_2b": ca_params["i_s"] / (ca_params["i_f"] + ca_params["i_s"]),
-            "synapse_density": 1.0,
-            "release_probability": RELEASE_PROBABILITY.value,
-        }
-
-    def drive_scale(self, values: dict[str, np.ndarray]) -> np.ndarray:
-        """Relative presynaptic drive of each condition (density × relative release)."""
-        return values["synapse_density"] * values["release_probability"] / RELEASE_PROBABILITY.value
+        return condition_defaults(ca_params)
 
     def check(self, protocol, sets: list[ParameterSet], rule) -> None:
         """One-line errors (or warnings) for combinations the model cannot run."""
@@ -211,14 +254,10 @@ class Linear(CalciumModel):
 
     def pre_amplitude(self, s, values, block_model, ca_params) -> np.ndarray:
         """C_pre,eff of every condition: block, NMDA charge and presynaptic drive."""
-        f = values["f_2b"]
-        charge = (1 - f) * ca_params["tau_f"] + f * ca_params["tau_s"]
-        f0 = self.defaults(ca_params)["f_2b"]
-        charge0 = (1 - f0) * ca_params["tau_f"] + f0 * ca_params["tau_s"]
         return (
             c_pre_effective(s["c_pre"], values["mg_o"], block_model)
-            * (charge / charge0)
-            * self.drive_scale(values)
+            * nmda_charge(values["f_2b"], ca_params)
+            * presynaptic_drive(values)
         )
 
     def events(self, protocol, sets, flat, block_model, ca_params):
@@ -313,7 +352,7 @@ class NmdaVoltage(CalciumModel):
         f = flat.values["f_2b"][None, :, None]
         p["nmda"] = 1.0
         p["tau_ca"] = c["tau_ca"]
-        p["p0g"] = c["p0"] * c["g_nmda"] * self.drive_scale(flat.values)[None, :, None]
+        p["p0g"] = c["p0"] * c["g_nmda"] * presynaptic_drive(flat.values)[None, :, None]
         p["v_ca"] = c["v_ca"]
         p["i_f"] = (1.0 - f) * total
         p["i_s"] = f * total

@@ -138,10 +138,6 @@ def _stepped_params(model, sets, flat, protocol, block_model, ca_params, thresho
     return p.reshape(-1)
 
 
-def _hold(prep: Prepared) -> np.ndarray:
-    return np.zeros((prep.n_conditions, 1))
-
-
 def prepare(
     protocol: Protocol,
     *,
@@ -210,7 +206,7 @@ def prepare(
             calcium, sets, flat, protocol, block_model, ca_params, rule.needs_segments
         )
         step_fn = K.hold_step if rule.step is None else rule.step
-        rule_p = _hold(prep) if rule.step is None else rule.step_parameters(prep)
+        rule_p = rule.step_parameters(prep)
         max_seg = 8 * n_ev + 8 if rule.needs_segments else 1
         while True:
             out = CK.stepped_calcium(
@@ -242,12 +238,6 @@ def prepare(
     if prep.segments is not None and np.any(prep.segments[2] < 0):  # pragma: no cover
         raise MagsynapseError("internal: calcium segment buffer overflow")
     return prep
-
-
-def _conditions(mg: Any, conditions: xr.Dataset | None) -> xr.Dataset:
-    if conditions is None:
-        _values("mg", 1.0 if mg is None else mg, unit="mM", nonnegative=True)
-    return as_conditions(mg=mg, conditions=conditions)
 
 
 def run_protocol(
@@ -330,7 +320,7 @@ def run_protocol(
         if seed is None:
             raise MagsynapseError("seed: the stochastic method needs a seed (an integer)")
         seed = check_seed(seed)
-    cond = _conditions(mg, conditions)
+    cond = as_conditions(mg=mg, conditions=conditions)
     prep = prepare(
         protocol,
         rule=rule_obj,
@@ -399,7 +389,7 @@ def efficacy(
         rule=rule_obj,
         parameter_set=parameter_set,
         calcium=CALCIUM_MODELS[calcium],
-        conditions=_conditions(mg, conditions),
+        conditions=as_conditions(mg=mg, conditions=conditions),
         block_model=block_model,
         step=step,
         coarse_step=coarse_step,
