@@ -252,6 +252,94 @@ _ENTRIES = [
         doi="10.1515/jib-2019-0021",
     ),
     Source(
+        "philpot_2001",
+        "Philpot BD, Sekhar AK, Shouval HZ, Bear MF (2001). Visual experience and deprivation "
+        "bidirectionally modify the composition and function of NMDA receptors in visual "
+        "cortex. Neuron 29:157-169.",
+        doi="10.1016/S0896-6273(01)00187-8",
+    ),
+    Source(
+        "zhou_2021",
+        "Zhou X, Huang Z, Zhang J, et al. (2021). Chronic oral administration of "
+        "magnesium-L-threonate prevents oxaliplatin-induced memory and emotional deficits by "
+        "normalization of TNF-alpha/NF-kappaB signaling in rats. Neurosci Bull 37:55-69.",
+        doi="10.1007/s12264-020-00563-x",
+    ),
+    Source(
+        "wierenga_2005",
+        "Wierenga CJ, Ibata K, Turrigiano GG (2005). Postsynaptic expression of homeostatic "
+        "plasticity at neocortical synapses. J Neurosci 25:2895-2905.",
+        doi="10.1523/JNEUROSCI.5217-04.2005",
+    ),
+    Source(
+        "ibata_2008",
+        "Ibata K, Sun Q, Turrigiano GG (2008). Rapid synaptic scaling induced by changes in "
+        "postsynaptic firing. Neuron 57:819-826.",
+        doi="10.1016/j.neuron.2008.02.031",
+    ),
+    Source(
+        "howarth_2012",
+        "Howarth C, Gleeson P, Attwell D (2012). Updated energy budgets for neural "
+        "computation in the neocortex and cerebellum. J Cereb Blood Flow Metab 32:1222-1232.",
+        doi="10.1038/jcbfm.2012.35",
+    ),
+    Source(
+        "de_vivo_2017",
+        "de Vivo L, Bellesi M, Marshall W, et al. (2017). Ultrastructural evidence for "
+        "synaptic scaling across the wake/sleep cycle. Science 355:507-510.",
+        doi="10.1126/science.aah5982",
+    ),
+    Source(
+        "borbely_1982",
+        "Borbely AA (1982). A two process model of sleep regulation. Hum Neurobiol 1:195-204.",
+    ),
+    Source(
+        "daan_1984",
+        "Daan S, Beersma DG, Borbely AA (1984). Timing of human sleep: recovery process gated "
+        "by a circadian pacemaker. Am J Physiol 246:R161-R183.",
+        doi="10.1152/ajpregu.1984.246.2.R161",
+    ),
+    Source(
+        "magnusson_2000",
+        "Magnusson KR (2000). Declines in mRNA expression of different subunits may account "
+        "for differential effects of aging on agonist and antagonist binding to the NMDA "
+        "receptor. J Neurosci 20:1666-1674.",
+        doi="10.1523/JNEUROSCI.20-05-01666.2000",
+    ),
+    Source(
+        "clayton_2002",
+        "Clayton DA, Mesches MH, Alvarez E, Bickford PC, Browning MD (2002). A hippocampal "
+        "NR2B deficit can mimic age-related changes in long-term potentiation and spatial "
+        "learning in the Fischer 344 rat. J Neurosci 22:3628-3637.",
+        doi="10.1523/JNEUROSCI.22-09-03628.2002",
+    ),
+    Source(
+        "von_engelhardt_2009",
+        "von Engelhardt J, Doganci B, Seeburg PH, Monyer H (2009). Synaptic NR2A- but not "
+        "NR2B-containing NMDA receptors increase with blockade of ionotropic glutamate "
+        "receptors. Front Mol Neurosci 2:19.",
+        doi="10.3389/neuro.02.019.2009",
+    ),
+    Source(
+        "cameron_2019",
+        "Cameron D, Welch AA, Adelnia F, et al. (2019). Age and muscle function are more "
+        "closely associated with intracellular magnesium, as assessed by 31P magnetic "
+        "resonance spectroscopy, than with serum magnesium. Front Physiol 10:1454.",
+        doi="10.3389/fphys.2019.01454",
+    ),
+    Source(
+        "xiong_2016",
+        "Xiong W, Liang Y, Li X, Liu G, Wang Z (2016). Erythrocyte intracellular Mg2+ "
+        "concentration as an index of recognition and memory. Sci Rep 6:26975.",
+        doi="10.1038/srep26975",
+    ),
+    Source(
+        "brocard_1993",
+        "Brocard JB, Rajdev S, Reynolds IJ (1993). Glutamate-induced increases in "
+        "intracellular free Mg2+ in cultured cortical neurons. Neuron 11:751-757.",
+        doi="10.1016/0896-6273(93)90084-5",
+    ),
+    Source(
         "magsynapse_choice",
         "magsynapse modelling choice, documented in docs/models.md with its reason.",
     ),

@@ -15,7 +15,7 @@ from ..random import generator
 
 
 def parameter_arrays(
-    ps: ParameterSet, n: int = 1, seed: int | None = None
+    ps: ParameterSet, n: int = 1, seed: int | None = None, purpose: str = "prior"
 ) -> dict[str, np.ndarray]:
     """Parameter values as arrays of length ``n``: the nominal values, or draws.
 
@@ -33,6 +33,9 @@ def parameter_arrays(
         Number of samples.
     seed : int, optional
         Root seed of the draws; ``None`` for the nominal values.
+    purpose : str
+        The stream's purpose (:mod:`magsynapse.random`): each scale that draws priors
+        names its own, so its draws are independent of the others' for the same sample.
 
     Returns
     -------
@@ -56,7 +59,7 @@ def parameter_arrays(
     chol = np.linalg.cholesky(np.asarray(posterior["log_covariance"])) if posterior else None
     out = {k: np.empty(n) for k in ps.params}
     for i in range(n):
-        rng = generator(seed, "prior", sample=i)
+        rng = generator(seed, purpose, sample=i)
         if joint:
             factors = np.exp(chol @ rng.standard_normal(len(joint)))
             for key, f in zip(joint, factors, strict=True):

@@ -101,6 +101,7 @@ def parameter_record(
     diagnostics: bool = False,
     f_2b: float = DEFAULT_F_2B,
     drive: float = 1.0,
+    atp: float = 1.0,
 ) -> np.void:
     """The backend parameters of ``cfg`` (one :data:`PARAM_DTYPE` record).
 
@@ -121,6 +122,10 @@ def parameter_record(
         Relative presynaptic drive of excitatory recurrent synapses (release sites ×
         release probability, relative to the defaults): multiplies their AMPA and NMDA
         weights and the presynaptic calcium jump.
+    atp : float
+        Relative ATP availability: efficacy changes run at this rate (the efficacy time
+        constant τ is divided by it). Only the bistable rule's inlined network path reads
+        it.
 
     Returns
     -------
@@ -134,6 +139,14 @@ def parameter_record(
     >>> float(q["dt"]), bool(q["diag"]), int(q["n_ref"])
     (0.1, False, 20)
     """
+    if not (math.isfinite(atp) and atp > 0):
+        raise MagsynapseError(f"atp: must be > 0 (got {atp})")
+    builtin = RULES[cfg.plasticity.rule].network.advance is None
+    if atp != 1.0 and not builtin:
+        raise MagsynapseError(
+            f"atp: the {cfg.plasticity.rule} rule's network form does not read ATP; "
+            "use the bistable rule or leave atp at 1"
+        )
     q = np.zeros(1, dtype=PARAM_DTYPE)[0]
     n, ch, cn, dr, pl = cfg.neuron, cfg.channels, cfg.connectivity, cfg.drive, cfg.plasticity
     dt = cfg.network.dt
@@ -172,11 +185,12 @@ def parameter_record(
     q["theta_d"], q["theta_p"] = s["theta_d"], s["theta_p"]
     q["gamma_d"], q["gamma_p"], q["rho_star"] = s["gamma_d"], s["gamma_p"], s["rho_star"]
     q["sigma"] = pl.sigma
-    q["tau"] = pl.tau * 1000.0
+    tau = pl.tau * 1000.0 / atp
+    q["tau"] = tau
     q["vgate"] = pl.voltage_gated_pre
     q["gap_pd"] = s["tau_ca"] * math.log(s["theta_p"] / s["theta_d"])
     q["fast"] = pl.sigma == 0.0 and s["theta_d"] < s["theta_p"]
-    q["decay_gap"] = math.exp(-s["gamma_d"] * q["gap_pd"] / (pl.tau * 1000.0))
+    q["decay_gap"] = math.exp(-s["gamma_d"] * q["gap_pd"] / tau)
     q["diag"] = diagnostics
-    q["builtin_rule"] = RULES[pl.rule].network.advance is None
+    q["builtin_rule"] = builtin
     return q

@@ -22,12 +22,20 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from ..conditions import check_conditions, flatten
 from ..errors import MagsynapseError
 from ..synapse.params import BISTABLE_SETS
 from .backends import RunPlan
 from .config import NetworkConfig, load_config
-from .dataset import annotate_network
-from .simulate import Record, Stimulus, run_replicas, simulate_network
+from .dataset import annotate_network, onto_conditions
+from .simulate import (
+    Record,
+    Stimulus,
+    condition_defaults,
+    condition_records,
+    run_replicas,
+    simulate_network,
+)
 
 #: A seizure-like population event: E population rate above this (Hz), 5-ms bins — five
 #: times MgNet's ≈ 10 Hz at 1 mM (a documented choice).
@@ -154,6 +162,33 @@ def _mg_and_seeds(mg: Sequence[float], seeds: Sequence[int]) -> tuple[list, list
     return [np.array([m]) for m in values], [int(x) for x in seeds]
 
 
+class _Inputs:
+    """The replicas of a task: [Mg]o values, or a conditions dataset flattened; seeds."""
+
+    def __init__(self, cfg, mg, conditions, seeds, default_mg, task):
+        self.conditions, self.flat = None, None
+        if conditions is not None:
+            if mg is not None:
+                raise MagsynapseError("mg: give either mg or conditions (with mg_o), not both")
+            conditions = check_conditions(conditions)
+            if "time" in conditions.dims:
+                raise MagsynapseError(f"conditions: {task} takes conditions without a time dim")
+            self.conditions = conditions
+            self.flat = flatten(conditions, condition_defaults(cfg))
+            mg = self.flat.values["mg_o"]
+        self.mg_list, self.seeds = _mg_and_seeds(default_mg if mg is None else mg, seeds)
+
+    def records(self, cfg, diagnostics=False):
+        """Per-condition parameter records of ``cfg`` (None without conditions)."""
+        if self.flat is None:
+            return None
+        return condition_records(cfg, self.flat, diagnostics)
+
+    def finish(self, ds):
+        """The result over the conditions' dims (then ``seed``), or over ``mg``."""
+        return ds if self.flat is None else onto_conditions(ds, self.flat, self.conditions)
+
+
 #: Persistent activity: the assembly's rate stays this far (Hz) above the baseline rate of
 #: the other E neurons (a documented choice, about 5× MgNet-Memory's baseline).
 PERSISTENCE_MARGIN = 10.0
@@ -190,7 +225,7 @@ def persistence(rate: np.ndarray, bin_s: float, threshold: float) -> tuple[float
 
 def memory(
     config: NetworkConfig | str = "mgnet_memory",
-    mg: Sequence[float] = (0.6, 0.8, 1.0, 1.5, 2.0),
+    mg: Sequence[float] | None = None,
     seeds: Sequence[int] = (1,),
     assembly: int = 160,
     cue_fraction: float = 0.5,
@@ -198,6 +233,9 @@ def memory(
     stim_rate: float = 3000.0,
     stim_weight: float = 1.0,
     observe: float = 1.0,
+    *,
+    conditions: xr.Dataset | None = None,
+    naive: bool = True,
 ) -> xr.Dataset:
     """Encode a cell assembly through E→E plasticity, then recall it from a partial cue.
 
@@ -209,11 +247,30 @@ def memory(
     without input. A *naive* test (efficacies never trained) runs alongside as the
     control.
 
+    Parameters
+    ----------
+    config : NetworkConfig or str
+        The network (default ``mgnet_memory``).
+    mg : sequence of float, optional
+        [Mg]o values (mM; default 0.6, 0.8, 1.0, 1.5, 2.0).
+    seeds : sequence of int
+        Root seeds (network, input).
+    assembly, cue_fraction, repeats, stim_rate, stim_weight, observe
+        The protocol: assembly size, cued share, encoding repeats, stimulus rate (Hz) and
+        weight (nS), observation after the cue (s).
+    conditions : xarray.Dataset, optional
+        Instead of ``mg``: a conditions dataset (``mg_o``, ``f_2b``, ``synapse_density``,
+        ``release_probability``, ``atp``; :func:`.simulate.condition_records`); the result
+        is over its dims, then ``seed``.
+    naive : bool
+        Also test the untrained network (``recall_naive``; NaN when False).
+
     Returns
     -------
     xarray.Dataset
-        Over (``mg``, ``seed``): ``rho_assembly`` / ``rho_other`` (mean learned efficacy
-        inside the assembly / of every other E→E synapse), ``recall`` and
+        Over (``mg``, ``seed``) or the conditions' dims: ``rho_assembly`` /
+        ``rho_other`` (mean learned efficacy inside the assembly / of every other E→E
+        synapse), ``recall`` and
         ``recall_naive`` (:func:`recall_auc` of the uncued half against the other E
         neurons during the cue), ``rate_cued``, ``rate_uncued``, ``rate_other`` (Hz,
         during the cue), ``rate_baseline`` (Hz, other E neurons before the cue),
@@ -243,7 +300,8 @@ def memory(
     group = np.arange(assembly)
     cued, uncued, other = group[:n_cue], group[n_cue:], np.arange(assembly, n_e)
     dt = cfg.network.dt
-    mg_list, seeds = _mg_and_seeds(mg, seeds)
+    inputs = _Inputs(cfg, mg, conditions, seeds, (0.6, 0.8, 1.0, 1.5, 2.0), "memory")
+    mg_list, seeds = inputs.mg_list, inputs.seeds
     none = np.zeros(0, dtype=np.int64)
     encode = [
         Stimulus(group, 0.2 + 0.3 * k, 0.3 + 0.3 * k, stim_rate, stim_weight)
@@ -251,7 +309,12 @@ def memory(
     ]
     t_enc = 0.2 + 0.3 * repeats
     learned, jobs, nets = run_replicas(
-        cfg, mg_list, seeds, RunPlan(round(t_enc * 1000 / dt), 250, True, none), stimuli=encode
+        cfg,
+        mg_list,
+        seeds,
+        RunPlan(round(t_enc * 1000 / dt), 250, True, none),
+        stimuli=encode,
+        records=inputs.records(cfg),
     )
     t_cue, t_off = 0.5, 0.65
     t_test = t_off + observe
@@ -260,8 +323,15 @@ def memory(
     n_test = round(t_test * 1000 / dt)
     rho = {job: out.rho for job, out in zip(jobs, learned, strict=True)}
     test_plan = RunPlan(n_test, 250, True, none)
-    tested, _, _ = run_replicas(test_cfg, mg_list, seeds, test_plan, stimuli=cue, rho0=rho)
-    naive, _, _ = run_replicas(test_cfg, mg_list, seeds, test_plan, stimuli=cue)
+    test_records = inputs.records(test_cfg)
+    tested, _, _ = run_replicas(
+        test_cfg, mg_list, seeds, test_plan, stimuli=cue, rho0=rho, records=test_records
+    )
+    untrained = (
+        run_replicas(test_cfg, mg_list, seeds, test_plan, stimuli=cue, records=test_records)[0]
+        if naive
+        else [None] * len(jobs)
+    )
     shape = (len(mg_list), len(seeds))
     names = (
         "rho_assembly",
@@ -280,12 +350,15 @@ def memory(
     bin_s = 0.025
     n_bins = round(observe / bin_s)
     trace = np.empty((*shape, n_bins))
-    for (m_i, s_i), enc, test, ctrl in zip(jobs, learned, tested, naive, strict=True):
+    for (m_i, s_i), enc, test, ctrl in zip(jobs, learned, tested, untrained, strict=True):
         net = nets[seeds[s_i]][0]
         inside = (net.ee_pre < assembly) & (net.ee_post < assembly)
         out["rho_assembly"][m_i, s_i] = enc.rho[inside].mean()
         out["rho_other"][m_i, s_i] = enc.rho[~inside].mean()
+        out["recall_naive"][m_i, s_i] = np.nan
         for name, res in (("recall", test), ("recall_naive", ctrl)):
+            if res is None:
+                continue
             t, i = res.spike_t / 1000.0, res.spike_i
             window = (t >= t_cue) & (t < t_off)
             counts = np.bincount(i[window], minlength=n_e)[:n_e]
@@ -336,6 +409,7 @@ def memory(
     res = res.assign_coords(time=(np.arange(n_bins) + 0.5) * bin_s)
     res.time.attrs["units"] = "s"
     res.mg.attrs["units"] = "mM"
+    res = inputs.finish(res)
     return annotate_network(
         res,
         cfg,
@@ -352,12 +426,14 @@ def memory(
 
 def signal_to_noise(
     config: NetworkConfig | str = "mgnet_memory",
-    mg: Sequence[float] = (0.3, 0.5, 0.7, 1.0, 1.5, 2.0),
+    mg: Sequence[float] | None = None,
     seeds: Sequence[int] = (1,),
     group: int = 100,
     rate: float = 20.0,
     weight: float = 40.0,
     T: float = 2.0,
+    *,
+    conditions: xr.Dataset | None = None,
 ) -> xr.Dataset:
     """Calcium at synapses driven by correlated input versus background, over [Mg]o.
 
@@ -367,6 +443,9 @@ def signal_to_noise(
     so the two groups differ in correlation only). Synapses inside each group are
     compared: the time their calcium spends above θ_p (potentiation) and θ_d, the mean
     calcium, its presynaptic (NMDA, Mg-gated) part, and the efficacy they reach.
+
+    ``mg`` gives [Mg]o values (mM; default 0.3, 0.5, 0.7, 1.0, 1.5, 2.0); ``conditions``
+    instead a conditions dataset, as for :func:`memory`.
 
     Returns
     -------
@@ -399,10 +478,19 @@ def signal_to_noise(
         Stimulus(bg_n, 0.0, T, rate, weight, correlated=False),
     ]
     dt = cfg.network.dt
-    mg_list, seeds = _mg_and_seeds(mg, seeds)
+    inputs = _Inputs(cfg, mg, conditions, seeds, (0.3, 0.5, 0.7, 1.0, 1.5, 2.0), "snr")
+    mg_list, seeds = inputs.mg_list, inputs.seeds
     n_steps = round(T * 1000 / dt)
     plan = RunPlan(n_steps, 100, True, np.zeros(0, dtype=np.int64))
-    results, jobs, nets = run_replicas(cfg, mg_list, seeds, plan, stimuli=stimuli, diagnostics=True)
+    results, jobs, nets = run_replicas(
+        cfg,
+        mg_list,
+        seeds,
+        plan,
+        stimuli=stimuli,
+        diagnostics=True,
+        records=inputs.records(cfg, diagnostics=True),
+    )
     s = BISTABLE_SETS[cfg.plasticity.set]
     tau_ca, c_post = s["tau_ca"], s["c_post"]
     t_ms = n_steps * dt
@@ -461,6 +549,7 @@ def signal_to_noise(
         f"runaway network: other E neurons above {EVENT_THRESHOLD:g} Hz"
     )
     res_ds.mg.attrs["units"] = "mM"
+    res_ds = inputs.finish(res_ds)
     return annotate_network(
         res_ds,
         cfg,

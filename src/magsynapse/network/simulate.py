@@ -255,10 +255,7 @@ def simulate_network(
             conditions, series = _within_run(check_conditions(conditions), n_steps, dt)
         flat = flatten(conditions, condition_defaults(cfg))
         mg_list = [np.array([m]) for m in flat.values["mg_o"]] if series is None else series
-        records = [
-            parameter_record(cfg, f_2b=f, drive=d)
-            for f, d in zip(flat.values["f_2b"], presynaptic_drive(flat.values), strict=True)
-        ]
+        records = condition_records(cfg, flat)
         mg_coord = flat.values["mg_o"]
     else:
         flat = None
@@ -292,7 +289,24 @@ def condition_defaults(cfg: NetworkConfig) -> dict[str, float]:
     >>> condition_defaults(load_config("mgnet"))["f_2b"]
     0.5
     """
-    return {**synapse_defaults(), "mg_o": cfg.channels.mg}
+    return {**synapse_defaults(), "mg_o": cfg.channels.mg, "atp": 1.0}
+
+
+def condition_records(cfg: NetworkConfig, flat, diagnostics: bool = False) -> list[np.void]:
+    """One parameter record per condition of ``flat`` (:func:`magsynapse.conditions.flatten`
+    with :func:`condition_defaults`): GluN2B share, presynaptic drive and ATP.
+
+    >>> from magsynapse.conditions import flatten, make_conditions
+    >>> cfg = load_config("mgnet")
+    >>> flat = flatten(make_conditions(f_2b=[0.3, 0.7], dims=("x",)), condition_defaults(cfg))
+    >>> [round(-0.1 / math.log(q["decay_nmda_d"]), 6) for q in condition_records(cfg, flat)]
+    [76.0, 124.0]
+    """
+    v = flat.values
+    return [
+        parameter_record(cfg, diagnostics=diagnostics, f_2b=f, drive=d, atp=a)
+        for f, d, a in zip(v["f_2b"], presynaptic_drive(v), v["atp"], strict=True)
+    ]
 
 
 def run_replicas(
@@ -330,7 +344,8 @@ def run_replicas(
         Replicas run at once (default: numba's thread count).
     diagnostics : bool
         Plastic synapses also record their summed presynaptic calcium and their time
-        above each threshold (``ReplicaResult.ca_pre``, ``state``).
+        above each threshold (``ReplicaResult.ca_pre``, ``state``); for the default
+        records (given ``records`` carry their own ``diag`` field).
     backend : str
         A registered backend name (:data:`.backends.BACKENDS`).
     records : sequence of numpy.void, optional
@@ -354,8 +369,6 @@ def run_replicas(
     engine = get_backend(backend)
     if records is None:
         records = [parameter_record(cfg, diagnostics=diagnostics)] * len(mg_list)
-    elif diagnostics:
-        raise MagsynapseError("diagnostics: not available with per-condition records")
     rule = RULES[cfg.plasticity.rule].network
     kernel = RuleKernel(
         hold_advance if rule.advance is None else rule.advance,

@@ -1,0 +1,360 @@
+"""Integrating the slow states over days from brain [Mg] drivers.
+
+:class:`Drivers` hold brain [Mg]o and [Mg]i over time for S samples and the *reference*
+state they start from; :func:`drivers_from_body` reads them from a body result, and
+:meth:`Drivers.clamped` / :meth:`Drivers.depleted` turn them into the culture and
+depletion experiments. :func:`integrate` runs the active pathways
+(:data:`.pathways.PATHWAYS`) in fixed steps (1 h by default): every pathway's update is
+exact for its linear relaxation with the drivers frozen over the step (exponential
+integrator), so a state's time constant is the stated one whatever the step.
+
+The initial state is the steady state of the reference: the homeostat's set point is
+the background calcium there, release sites sit at their target, ATP at supply/demand,
+Process S on its periodic orbit. With the drivers at the reference nothing moves.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from .. import __version__
+from ..body.priors import parameter_arrays
+from ..errors import MagsynapseError
+from ..provenance import ParameterSet
+from ..random import check_seed
+from .params import AGES
+from .pathways import (
+    PATHWAYS,
+    CalciumFunction,
+    Env,
+    Pathway,
+    State,
+    density_target,
+    energy_demand,
+    get_pathways,
+    mgatp,
+    release_target,
+)
+
+#: Output variables: (units, meaning).
+OUTPUTS: dict[str, tuple[str, str]] = {
+    "mg_o": ("mM", "brain interstitial [Mg2+]"),
+    "mg_i": ("mM", "neuronal free [Mg2+] (with the age's cellular-Mg factor)"),
+    "f_2b": ("1", "GluN2B share of the NMDA receptors"),
+    "synapse_density": ("1", "functional release sites, relative to the reference synapse"),
+    "release_probability": ("1", "release probability per site"),
+    "atp": ("1", "Mg-ATP availability, relative to the reference neuron"),
+    "excitotoxic_load": ("1", "excitotoxic load (calcium above threshold, integrated)"),
+    "sleep_pressure": ("1", "Process S"),
+    "synaptic_strength": ("1", "mean synaptic strength (wake potentiation, sleep downscaling)"),
+    "calcium": ("1", "background NMDA calcium relative to the homeostat's set point"),
+    "atp_supplied": ("1", "cumulative ATP supply (units of baseline use per tau_atp)"),
+    "atp_used": ("1", "cumulative ATP use (same units)"),
+}
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """Brain [Mg] over time for S samples, and the reference state the layer starts in.
+
+    Attributes
+    ----------
+    time : numpy.ndarray
+        Hours from 0, increasing, shape (T,).
+    mg_o, mg_i : numpy.ndarray
+        Brain interstitial and neuronal free [Mg2+] (mM), shape (T, S).
+    mg_o_ref, mg_i_ref : numpy.ndarray
+        The reference (pre-treatment) values, shape (S,): the set points.
+    """
+
+    time: np.ndarray
+    mg_o: np.ndarray
+    mg_i: np.ndarray
+    mg_o_ref: np.ndarray
+    mg_i_ref: np.ndarray
+
+    def __post_init__(self) -> None:
+        t = np.asarray(self.time, dtype=float)
+        if t.ndim != 1 or t.size < 2 or t[0] != 0 or np.any(np.diff(t) <= 0):
+            raise MagsynapseError("drivers: time must start at 0 h and increase")
+        for name in ("mg_o", "mg_i"):
+            v = np.asarray(getattr(self, name), dtype=float)
+            if v.ndim != 2 or v.shape[0] != t.size:
+                raise MagsynapseError(f"drivers: {name} must be (time, sample)")
+            if np.any(~np.isfinite(v)) or np.any(v <= 0):
+                raise MagsynapseError(f"drivers: {name} must be finite and > 0 mM")
+
+    @property
+    def samples(self) -> int:
+        return self.mg_o.shape[1]
+
+    @property
+    def days(self) -> float:
+        return float(self.time[-1]) / 24.0
+
+    def clamped(self, mg_o: float) -> Drivers:
+        """Brain [Mg]o held at ``mg_o`` (mM) from t = 0, as a culture medium change;
+        the reference (set point) stays the pre-clamp state.
+
+        >>> d = constant_drivers(0.8, 0.5, days=2).clamped(1.2)
+        >>> float(d.mg_o[0, 0]), float(d.mg_o_ref[0])
+        (1.2, 0.8)
+        """
+        if not (math.isfinite(mg_o) and mg_o > 0):
+            raise MagsynapseError(f"mg_clamp: must be a concentration > 0 mM (got {mg_o})")
+        return Drivers(
+            self.time, np.full_like(self.mg_o, mg_o), self.mg_i, self.mg_o_ref, self.mg_i_ref
+        )
+
+    def depleted(self, factor: float) -> Drivers:
+        """Every brain Mg pool lowered by ``factor`` from t = 0 (e.g. 0.75: the 0.8 → 0.6
+        mM fall of serum and CSF free Mg under oxaliplatin, Zhou et al. 2021).
+
+        >>> float(constant_drivers(0.8, 0.5, days=1).depleted(0.75).mg_o[0, 0])
+        0.6000000000000001
+        """
+        if not (0 < factor <= 1):
+            raise MagsynapseError(f"depletion: the factor must be in (0, 1] (got {factor})")
+        return Drivers(
+            self.time, self.mg_o * factor, self.mg_i * factor, self.mg_o_ref, self.mg_i_ref
+        )
+
+
+def constant_drivers(mg_o: float, mg_i: float, days: float, samples: int = 1) -> Drivers:
+    """Drivers held at ``mg_o`` and ``mg_i`` (mM) for ``days`` (the reference too).
+
+    >>> constant_drivers(0.8, 0.5, days=3).days
+    3.0
+    """
+    if not days > 0:
+        raise MagsynapseError(f"days: must be > 0 (got {days})")
+    t = np.array([0.0, 24.0 * days])
+    return Drivers(
+        t,
+        np.full((2, samples), float(mg_o)),
+        np.full((2, samples), float(mg_i)),
+        np.full(samples, float(mg_o)),
+        np.full(samples, float(mg_i)),
+    )
+
+
+def drivers_from_body(result: xr.Dataset) -> Drivers:
+    """The drivers of a body result (:func:`magsynapse.body.simulate`): ``mg_o`` and
+    ``mg_i`` over ``time`` (h) and optionally ``sample``; the reference is t = 0 (the
+    diet-only baseline).
+
+    >>> from magsynapse.body import make_regimen, simulate
+    >>> d = drivers_from_body(simulate(make_regimen("threonate", dose="2g/day", days=2)))
+    >>> d.samples, d.days
+    (1, 2.0)
+    """
+    for var in ("mg_o", "mg_i"):
+        if var not in result:
+            raise MagsynapseError(f"the result has no {var!r}: pass a magsynapse PK result")
+    extra = [d for d in result.mg_o.dims if d not in ("time", "sample")]
+    if extra:
+        raise MagsynapseError(f"drivers: select one {extra[0]} first (dims time, sample)")
+    t = np.asarray(result.time.values, dtype=float)
+    mg_o = result.mg_o.transpose("time", ...).values.reshape(t.size, -1)
+    mg_i = result.mg_i.transpose("time", ...).values.reshape(t.size, -1)
+    return Drivers(t - t[0], mg_o, mg_i, mg_o[0].copy(), mg_i[0].copy())
+
+
+def _sleep_calibration(p: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Process S on its periodic orbit: the morning value, the downscaling rate that
+    removes ``downscaling`` of synaptic strength over a night, and the wake potentiation
+    that restores it by the evening (so the morning strength is 1)."""
+    wake, night = p["wake_hours"], 24.0 - p["wake_hours"]
+    a, b = np.exp(-wake / p["tau_wake"]), np.exp(-night / p["tau_sleep"])
+    s_morning = b * (1 - a) / (1 - a * b)
+    s_evening = 1 - (1 - s_morning) * a
+    night_integral = s_evening * p["tau_sleep"] * (1 - b)
+    rate = -np.log(1 - p["downscaling"]) / night_integral
+    potentiation = (1 / (1 - p["downscaling"]) - 1) / wake
+    return s_morning, rate, potentiation
+
+
+def _initial_state(
+    d: Drivers, p: dict[str, np.ndarray], calcium: CalciumFunction, active: set[str]
+) -> State:
+    n = d.samples
+    ones = np.ones(n)
+    f0 = p["f_2b0"] * ones
+    env = Env(d.mg_o_ref, d.mg_i_ref * p["mg_i_factor"], False, 0.0)
+    probe = State(f0, ones, ones, ones, 0 * ones, 0 * ones, ones, ones, 0 * ones, 0 * ones)
+    density = density_target(probe, env, p) if "density" in active else ones.copy()
+    release = (
+        release_target(density, p) if "density" in active else p["release_probability0"] * ones
+    )
+    s = State(
+        f0,
+        density,
+        release,
+        ones.copy(),
+        0 * ones,
+        p["s_morning"] * ones,
+        ones.copy(),
+        ones.copy(),
+        0 * ones,
+        0 * ones,
+    )
+    if "energy" in active:
+        supply = mgatp(env.mg_i, p["k_mgatp"]) / mgatp(p["mg_i_ref"], p["k_mgatp"])
+        s.atp = supply / energy_demand(s.drive(p))
+    drive = s.drive(p)
+    p["calcium_set"] = np.asarray(calcium(d.mg_o_ref, f0, drive), dtype=float)
+    if np.any(~np.isfinite(p["calcium_set"])) or np.any(p["calcium_set"] <= 0):
+        raise MagsynapseError("calcium: the background calcium must be finite and > 0")
+    u0, du = np.log(f0 / (1 - f0)), 1e-4
+    hi = calcium(d.mg_o_ref, 1 / (1 + np.exp(-(u0 + du))), drive)
+    lo = calcium(d.mg_o_ref, 1 / (1 + np.exp(-(u0 - du))), drive)
+    p["loop_slope"] = (np.log(hi) - np.log(lo)) / (2 * du)
+    if "homeostasis" in active and np.any(p["loop_slope"] <= 0):
+        raise MagsynapseError("calcium: the background calcium must rise with f_2b")
+    return s
+
+
+def integrate(
+    drivers: Drivers,
+    calcium: CalciumFunction,
+    params: ParameterSet,
+    *,
+    pathways: str | Sequence[str | Pathway] = tuple(PATHWAYS),
+    samples: int = 0,
+    seed: int | None = None,
+    step_h: float = 1.0,
+    record_h: float = 6.0,
+) -> xr.Dataset:
+    """Integrate the slow states over the drivers' time span.
+
+    Parameters
+    ----------
+    drivers : Drivers
+        Brain [Mg] over time (:func:`drivers_from_body`, :func:`constant_drivers`).
+    calcium : callable
+        ``calcium(mg_o, f_2b, drive)``: the background NMDA calcium of a synapse, from
+        the scale that models it (e.g. :func:`magsynapse.synapse.background_calcium`).
+    params : ParameterSet
+        :func:`.params.slow_parameters` (or a copy with changed values).
+    pathways : str or sequence
+        Active pathways (names or objects; default all): a comma-separated string or a
+        list. Inactive pathways leave their states at the reference values.
+    samples : int
+        0: nominal parameters; N > 0: N draws from the priors (needs ``seed``), sample k
+        from stream (seed, ``"slow_prior"``, k). The drivers must then have 1 or N samples.
+    seed : int, optional
+        Root seed of the draws.
+    step_h : float
+        Integration step (h); must divide 24 h and the waking hours.
+    record_h : float
+        Output spacing (h), a multiple of ``step_h``.
+
+    Returns
+    -------
+    xarray.Dataset
+        :data:`OUTPUTS` over (``time`` in days, ``sample``), with the parameter set,
+        pathways and seed in its attributes.
+
+    Examples
+    --------
+    >>> from magsynapse.slow import slow_parameters
+    >>> calcium = lambda mg_o, f, drive: drive * (0.4 + 1.2 * f) / (1 + mg_o * 15.7)
+    >>> d = constant_drivers(0.8, 0.5, days=10).clamped(1.2)
+    >>> ds = integrate(d, calcium, slow_parameters("rat"), pathways="homeostasis")
+    >>> bool(ds.f_2b.isel(time=-1) > ds.f_2b.isel(time=0))
+    True
+    """
+    if not (math.isfinite(step_h) and step_h > 0):
+        raise MagsynapseError(f"step_h: must be > 0 h (got {step_h})")
+    per_day = 24.0 / step_h
+    wake_steps = params["wake_hours"] / step_h
+    if abs(per_day - round(per_day)) > 1e-9 or abs(wake_steps - round(wake_steps)) > 1e-9:
+        raise MagsynapseError("step_h: must divide 24 h and the waking hours")
+    every = record_h / step_h
+    if not (record_h > 0 and abs(every - round(every)) < 1e-9):
+        raise MagsynapseError("record_h: must be a positive multiple of step_h")
+    every = round(every)
+    if samples < 0:
+        raise MagsynapseError(f"samples: must be >= 0 (got {samples})")
+    if samples and seed is None:
+        raise MagsynapseError("seed: drawing samples needs a seed (an integer)")
+    seed = check_seed(seed) if samples else seed
+    if isinstance(pathways, str):
+        chosen = get_pathways(pathways)
+    else:
+        chosen = get_pathways([p.name if isinstance(p, Pathway) else p for p in pathways])
+    active = {p.name for p in chosen}
+    n = max(samples, 1)
+    if drivers.samples not in (1, n):
+        raise MagsynapseError(
+            f"samples: the drivers have {drivers.samples} samples, the parameters {n}"
+        )
+    if drivers.samples == 1 and n > 1:
+        drivers = Drivers(
+            drivers.time,
+            np.repeat(drivers.mg_o, n, axis=1),
+            np.repeat(drivers.mg_i, n, axis=1),
+            np.repeat(drivers.mg_o_ref, n),
+            np.repeat(drivers.mg_i_ref, n),
+        )
+    n = drivers.samples
+    p = {
+        k: np.broadcast_to(v, (n,)).copy()
+        for k, v in parameter_arrays(
+            params, n, seed if samples else None, purpose="slow_prior"
+        ).items()
+    }
+    p["f_2b_ref"] = np.full(n, AGES["rat"]["young"].f_2b0.value)
+    p["mg_o_ref"], p["mg_i_ref"] = drivers.mg_o_ref, drivers.mg_i_ref
+    p["s_morning"], p["downscaling_rate"], p["potentiation"] = _sleep_calibration(p)
+    s = _initial_state(drivers, p, calcium, active)
+
+    n_steps = round(drivers.time[-1] / step_h)
+    t_steps = np.arange(n_steps + 1) * step_h
+    mg_o = np.stack([np.interp(t_steps, drivers.time, col) for col in drivers.mg_o.T], axis=1)
+    mg_i = np.stack([np.interp(t_steps, drivers.time, col) for col in drivers.mg_i.T], axis=1)
+    mg_i = mg_i * p["mg_i_factor"]
+    rec_idx = np.arange(0, n_steps + 1, every)
+    out = {k: np.empty((rec_idx.size, n)) for k in OUTPUTS}
+    wake_h = float(params["wake_hours"])
+
+    def record(j: int, k: int) -> None:
+        out["mg_o"][j], out["mg_i"][j] = mg_o[k], mg_i[k]
+        for key in OUTPUTS:
+            if key not in ("mg_o", "mg_i"):
+                out[key][j] = getattr(s, key)
+
+    s.calcium = calcium(mg_o[0], s.f_2b, s.drive(p)) / p["calcium_set"]
+    record(0, 0)
+    j = 1
+    for k in range(n_steps):
+        env = Env(mg_o[k], mg_i[k], (k * step_h) % 24.0 >= wake_h - 1e-9, step_h)
+        rate = s.atp if "energy" in active else 1.0
+        for pathway in chosen:
+            pathway.step(s, env, p, rate)
+        s.calcium = calcium(mg_o[k + 1], s.f_2b, s.drive(p)) / p["calcium_set"]
+        if j < rec_idx.size and rec_idx[j] == k + 1:
+            record(j, k + 1)
+            j += 1
+    ds = xr.Dataset(
+        {
+            key: (("time", "sample"), val, {"units": OUTPUTS[key][0], "long_name": OUTPUTS[key][1]})
+            for key, val in out.items()
+        },
+        coords={"time": t_steps[rec_idx] / 24.0, "sample": np.arange(n)},
+    )
+    ds.time.attrs.update(units="day", long_name="days from the start")
+    ds.attrs.update(
+        title=f"slow biology ({params.name})",
+        magsynapse_version=__version__,
+        pathways=",".join(p_.name for p_ in chosen) or "none",
+        seed=-1 if not samples else int(seed),
+        step_h=step_h,
+        parameters=params.to_json(),
+    )
+    return ds

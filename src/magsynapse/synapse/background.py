@@ -1,0 +1,109 @@
+"""The calcium a synapse takes in from uncorrelated background activity.
+
+Background activity is presynaptic spikes that no postsynaptic spike follows: each lets
+in the NMDA calcium of one presynaptic spike at the resting potential (the spike's own
+EPSP included), which is what the Mg²⁺ block acts on most strongly. Slutsky et al. (2004)
+propose that neurons hold the time average of this calcium at a set point; the slow
+layer's homeostat (:mod:`magsynapse.slow`) senses it through :class:`BackgroundCalcium`.
+
+The entry is linear in the GluN2B share f (the gating is (1 − f)·fast + f·slow) and in
+the presynaptic drive, so the object tabulates the entries at f = 0 and f = 1 over
+[Mg]o once and interpolates them (log-log, 161 points from 0.01 to 20 mM).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import MagsynapseError
+from .calcium import CALCIUM_MODELS, c_pre_effective, calcium_trace, nmda_charge
+from .params import BISTABLE_SETS, NMDA_VOLTAGE
+
+#: [Mg]o grid of the table, mM.
+MG_GRID = np.geomspace(0.01, 20.0, 161)
+
+
+def entry_per_spike(
+    mg: float,
+    f_2b: float,
+    *,
+    calcium: str = "nmda_voltage",
+    parameter_set: str = "DP",
+    block_model: str = "jahr_stevens_1990",
+) -> float:
+    """Calcium entry of one presynaptic spike alone, at [Mg]o ``mg`` (mM) and GluN2B share
+    ``f_2b``: the time integral of the NMDA calcium influx (µM, ``nmda_voltage``), or
+    τ_Ca × the presynaptic amplitude (``linear``, GB2012 units × ms).
+
+    >>> e8, e12 = (entry_per_spike(m, 0.5) for m in (0.8, 1.2))
+    >>> 0.6 < e12 / e8 < 0.75
+    True
+    """
+    model = CALCIUM_MODELS[calcium]
+    if not model.has_influx:
+        s = BISTABLE_SETS[parameter_set]
+        if "c_pre" not in s.params:
+            raise MagsynapseError(f"parameter_set: {parameter_set!r} has no linear amplitudes")
+        return float(s["tau_ca"] * c_pre_effective(s["c_pre"], mg, block_model) * nmda_charge(f_2b))
+    total = NMDA_VOLTAGE["i_f"] + NMDA_VOLTAGE["i_s"]
+    dt, t_end = 0.1, 15.0 * NMDA_VOLTAGE["tau_s"]
+    tr = calcium_trace(
+        calcium,
+        [0.0],
+        [],
+        mg=mg,
+        t_end=t_end,
+        dt=dt,
+        block_model=block_model,
+        overrides={"i_f": (1.0 - f_2b) * total, "i_s": f_2b * total},
+    )
+    return float(np.trapezoid(tr.influx.values, dx=dt))
+
+
+class BackgroundCalcium:
+    """``calcium(mg_o, f_2b, drive)``: background calcium entry per presynaptic spike.
+
+    Parameters
+    ----------
+    calcium : str
+        Calcium model (:data:`~magsynapse.synapse.calcium.CALCIUM_MODELS`).
+    parameter_set : str
+        Bistable set of the linear model's amplitudes.
+    block_model : str
+        Mg²⁺ block model.
+
+    Examples
+    --------
+    >>> bg = BackgroundCalcium()
+    >>> ratio = bg(np.array([1.2]), np.array([0.5]), np.array([1.0])) / bg(
+    ...     np.array([0.8]), np.array([0.5]), np.array([1.0]))
+    >>> bool(abs(ratio[0] - entry_per_spike(1.2, 0.5) / entry_per_spike(0.8, 0.5)) < 1e-4)
+    True
+    """
+
+    def __init__(
+        self,
+        calcium: str = "nmda_voltage",
+        parameter_set: str = "DP",
+        block_model: str = "jahr_stevens_1990",
+    ) -> None:
+        self.calcium, self.parameter_set, self.block_model = calcium, parameter_set, block_model
+        kw = {"calcium": calcium, "parameter_set": parameter_set, "block_model": block_model}
+        self._log_mg = np.log(MG_GRID)
+        self._log_fast = np.log([entry_per_spike(m, 0.0, **kw) for m in MG_GRID])
+        self._log_slow = np.log([entry_per_spike(m, 1.0, **kw) for m in MG_GRID])
+
+    def __call__(self, mg_o, f_2b, drive) -> np.ndarray:
+        mg = np.asarray(mg_o, dtype=float)
+        if np.any(mg < MG_GRID[0]) or np.any(mg > MG_GRID[-1]):
+            raise MagsynapseError(
+                f"mg_o: background calcium is tabulated for {MG_GRID[0]:g}-{MG_GRID[-1]:g} mM"
+            )
+        x = np.log(mg)
+        fast = np.exp(np.interp(x, self._log_mg, self._log_fast))
+        slow = np.exp(np.interp(x, self._log_mg, self._log_slow))
+        f = np.asarray(f_2b, dtype=float)
+        return ((1.0 - f) * fast + f * slow) * np.asarray(drive, dtype=float)
+
+    def __repr__(self) -> str:
+        return f"BackgroundCalcium({self.calcium!r}, {self.parameter_set!r}, {self.block_model!r})"
