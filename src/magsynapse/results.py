@@ -141,6 +141,9 @@ COMPRESSION_LEVEL = 4
 def save(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
     """Write a result to NetCDF-4, numeric arrays zlib-compressed; returns the path.
 
+    The file appears under its name only once complete (written to a hidden partial
+    file beside it, then renamed).
+
     Examples
     --------
     >>> import tempfile, xarray as xr
@@ -155,10 +158,16 @@ def save(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
         var.encoding = {}  # a loaded file's layout must not conflict with compression
         if var.ndim and var.dtype.kind in "fiub":
             encoding[name] = {"zlib": True, "complevel": COMPRESSION_LEVEL}
+    # written beside the target, then renamed: a failed or interrupted write leaves no
+    # half-written file under the result's name
+    tmp = path.with_name(f".{path.name}.partial")
     try:
-        ds.to_netcdf(path, engine="netcdf4", encoding=encoding)
+        ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+        os.replace(tmp, path)
     except OSError as exc:
         raise MagsynapseError(f"could not write {str(path)!r}: {exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -89,6 +89,13 @@ class Drivers:
             if np.any(~np.isfinite(v)) or np.any(v <= 0):
                 raise MagsynapseError(f"drivers: {name} must be finite and > 0 mM")
 
+    def with_reference(self, other: Drivers) -> Drivers:
+        """These drivers with ``other``'s reference (e.g. a regimen's with the diet-only
+        run's, so that both arms share set points)."""
+        if other.samples != self.samples:
+            raise MagsynapseError("drivers: the reference has a different number of samples")
+        return Drivers(self.time, self.mg_o, self.mg_i, other.mg_o_ref, other.mg_i_ref)
+
     @property
     def samples(self) -> int:
         return self.mg_o.shape[1]
@@ -143,15 +150,18 @@ def constant_drivers(mg_o: float, mg_i: float, days: float, samples: int = 1) ->
     )
 
 
-def drivers_from_body(result: xr.Dataset) -> Drivers:
+def drivers_from_body(result: xr.Dataset, reference_hours: float = 24.0) -> Drivers:
     """The drivers of a body result (:func:`magsynapse.body.simulate`): ``mg_o`` and
-    ``mg_i`` over ``time`` (h) and optionally ``sample``; the reference is t = 0 (the
-    diet-only baseline).
+    ``mg_i`` over ``time`` (h) and optionally ``sample``.
+
+    The reference is their time average over the first ``reference_hours`` (a day of
+    meals, by default; 0: the values at t = 0). For a regimen's result that day already
+    holds doses: take the reference of the diet-only run (:meth:`Drivers.with_reference`).
 
     >>> from magsynapse.body import make_regimen, simulate
-    >>> d = drivers_from_body(simulate(make_regimen("threonate", dose="2g/day", days=2)))
-    >>> d.samples, d.days
-    (1, 2.0)
+    >>> d = drivers_from_body(simulate(make_regimen(None, days=2)))
+    >>> d.samples, d.days, bool(abs(d.mg_o_ref[0] / d.mg_o[:, 0].mean() - 1) < 0.01)
+    (1, 2.0, True)
     """
     for var in ("mg_o", "mg_i"):
         if var not in result:
@@ -162,7 +172,34 @@ def drivers_from_body(result: xr.Dataset) -> Drivers:
     t = np.asarray(result.time.values, dtype=float)
     mg_o = result.mg_o.transpose("time", ...).values.reshape(t.size, -1)
     mg_i = result.mg_i.transpose("time", ...).values.reshape(t.size, -1)
-    return Drivers(t - t[0], mg_o, mg_i, mg_o[0].copy(), mg_i[0].copy())
+    t = t - t[0]
+    if not (0 <= reference_hours <= t[-1]):
+        raise MagsynapseError(f"reference_hours: must lie in 0-{t[-1]:g} h")
+    if reference_hours == 0:
+        return Drivers(t, mg_o, mg_i, mg_o[0].copy(), mg_i[0].copy())
+    grid = np.linspace(0.0, reference_hours, 97)
+
+    def mean(v):
+        return np.array([np.trapezoid(np.interp(grid, t, col), grid) for col in v.T]) / (
+            reference_hours
+        )
+
+    return Drivers(t, mg_o, mg_i, mean(mg_o), mean(mg_i))
+
+
+def _broadcast(d: Drivers, n: int) -> Drivers:
+    """Drivers of one sample repeated for ``n`` (the same for every parameter draw)."""
+    if d.samples not in (1, n):
+        raise MagsynapseError(f"samples: the drivers have {d.samples} samples, the parameters {n}")
+    if d.samples == n:
+        return d
+    return Drivers(
+        d.time,
+        np.repeat(d.mg_o, n, axis=1),
+        np.repeat(d.mg_i, n, axis=1),
+        np.repeat(d.mg_o_ref, n),
+        np.repeat(d.mg_i_ref, n),
+    )
 
 
 def _sleep_calibration(p: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -186,23 +223,27 @@ def _initial_state(
     ones = np.ones(n)
     f0 = p["f_2b0"] * ones
     env = Env(d.mg_o_ref, d.mg_i_ref * p["mg_i_factor"], False, 0.0)
-    probe = State(f0, ones, ones, ones, 0 * ones, 0 * ones, ones, ones, 0 * ones, 0 * ones)
-    density = density_target(probe, env, p) if "density" in active else ones.copy()
+
+    def state(density, release):
+        zeros = np.zeros(n)
+        return State(
+            f_2b=f0,
+            synapse_density=density,
+            release_probability=release,
+            atp=ones.copy(),
+            excitotoxic_load=zeros.copy(),
+            sleep_pressure=p["s_morning"] * ones,
+            synaptic_strength=ones.copy(),
+            calcium=ones.copy(),
+            atp_supplied=zeros.copy(),
+            atp_used=zeros.copy(),
+        )
+
+    density = density_target(state(ones, ones), env, p) if "density" in active else ones
     release = (
         release_target(density, p) if "density" in active else p["release_probability0"] * ones
     )
-    s = State(
-        f0,
-        density,
-        release,
-        ones.copy(),
-        0 * ones,
-        p["s_morning"] * ones,
-        ones.copy(),
-        ones.copy(),
-        0 * ones,
-        0 * ones,
-    )
+    s = state(density.copy(), release)
     if "energy" in active:
         supply = mgatp(env.mg_i, p["k_mgatp"]) / mgatp(p["mg_i_ref"], p["k_mgatp"])
         s.atp = supply / energy_demand(s.drive(p))
@@ -229,6 +270,8 @@ def integrate(
     seed: int | None = None,
     step_h: float = 1.0,
     record_h: float = 6.0,
+    cycle: Drivers | None = None,
+    cycle_days: int = 60,
 ) -> xr.Dataset:
     """Integrate the slow states over the drivers' time span.
 
@@ -253,6 +296,13 @@ def integrate(
         Integration step (h); must divide 24 h and the waking hours.
     record_h : float
         Output spacing (h), a multiple of ``step_h``.
+    cycle : Drivers, optional
+        A reference day (the first 24 h of these drivers, e.g. the diet-only body's):
+        before t = 0 the layer lives ``cycle_days`` days of it, so that it starts on the
+        periodic state of a day of meals, wake and sleep rather than at the steady state
+        of the day's mean.
+    cycle_days : int
+        Days of the reference cycle before t = 0.
 
     Returns
     -------
@@ -290,18 +340,7 @@ def integrate(
         chosen = get_pathways([p.name if isinstance(p, Pathway) else p for p in pathways])
     active = {p.name for p in chosen}
     n = max(samples, 1)
-    if drivers.samples not in (1, n):
-        raise MagsynapseError(
-            f"samples: the drivers have {drivers.samples} samples, the parameters {n}"
-        )
-    if drivers.samples == 1 and n > 1:
-        drivers = Drivers(
-            drivers.time,
-            np.repeat(drivers.mg_o, n, axis=1),
-            np.repeat(drivers.mg_i, n, axis=1),
-            np.repeat(drivers.mg_o_ref, n),
-            np.repeat(drivers.mg_i_ref, n),
-        )
+    drivers = _broadcast(drivers, n)
     n = drivers.samples
     p = {
         k: np.broadcast_to(v, (n,)).copy()
@@ -314,14 +353,38 @@ def integrate(
     p["s_morning"], p["downscaling_rate"], p["potentiation"] = _sleep_calibration(p)
     s = _initial_state(drivers, p, calcium, active)
 
+    wake_h = float(params["wake_hours"])
+
+    def on_grid(d: Drivers, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mo = np.stack([np.interp(t, d.time, col) for col in d.mg_o.T], axis=1)
+        mi = np.stack([np.interp(t, d.time, col) for col in d.mg_i.T], axis=1)
+        return mo, mi * p["mg_i_factor"]
+
+    def step(k: int, mo: np.ndarray, mi: np.ndarray) -> None:
+        env = Env(mo[k], mi[k], (k * step_h) % 24.0 >= wake_h - 1e-9, step_h)
+        rate = s.atp if "energy" in active else 1.0
+        for pathway in chosen:
+            pathway.step(s, env, p, rate)
+        s.calcium = calcium(mo[k + 1], s.f_2b, s.drive(p)) / p["calcium_set"]
+
+    if cycle is not None:
+        cycle = _broadcast(cycle, n)
+        if cycle.days < 1:
+            raise MagsynapseError("cycle: the reference day needs drivers over 24 h")
+        per_day_steps = round(per_day)
+        mo, mi = on_grid(cycle, np.arange(per_day_steps + 1) * step_h)
+        mo[-1], mi[-1] = mo[0], mi[0]  # one day, repeated
+        s.calcium = calcium(mo[0], s.f_2b, s.drive(p)) / p["calcium_set"]
+        for _ in range(cycle_days):
+            for k in range(per_day_steps):
+                step(k, mo, mi)
+        s.atp_supplied, s.atp_used = np.zeros(n), np.zeros(n)
+
     n_steps = round(drivers.time[-1] / step_h)
     t_steps = np.arange(n_steps + 1) * step_h
-    mg_o = np.stack([np.interp(t_steps, drivers.time, col) for col in drivers.mg_o.T], axis=1)
-    mg_i = np.stack([np.interp(t_steps, drivers.time, col) for col in drivers.mg_i.T], axis=1)
-    mg_i = mg_i * p["mg_i_factor"]
+    mg_o, mg_i = on_grid(drivers, t_steps)
     rec_idx = np.arange(0, n_steps + 1, every)
     out = {k: np.empty((rec_idx.size, n)) for k in OUTPUTS}
-    wake_h = float(params["wake_hours"])
 
     def record(j: int, k: int) -> None:
         out["mg_o"][j], out["mg_i"][j] = mg_o[k], mg_i[k]
@@ -333,11 +396,7 @@ def integrate(
     record(0, 0)
     j = 1
     for k in range(n_steps):
-        env = Env(mg_o[k], mg_i[k], (k * step_h) % 24.0 >= wake_h - 1e-9, step_h)
-        rate = s.atp if "energy" in active else 1.0
-        for pathway in chosen:
-            pathway.step(s, env, p, rate)
-        s.calcium = calcium(mg_o[k + 1], s.f_2b, s.drive(p)) / p["calcium_set"]
+        step(k, mg_o, mg_i)
         if j < rec_idx.size and rec_idx[j] == k + 1:
             record(j, k + 1)
             j += 1

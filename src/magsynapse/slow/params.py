@@ -276,5 +276,5 @@ def slow_parameters(species: str = "human", age: str | float | None = None) -> P
         params,
         f"slow biology of a {a.name} {species}: NR2B homeostat, release sites, Mg-ATP, "
         "excitotoxic load, sleep",
-        extra_sources=("slutsky_2004", "howarth_2012", "borbely_1982", "wierenga_2005"),
+        extra_sources=("slutsky_2004", "howarth_2012", "borbely_1982", "ibata_2008"),
     )

@@ -147,7 +147,7 @@ class Homeostasis(Pathway):
         # the logit of f_2b moves so that ln(calcium) relaxes with tau/(gain·rate)
         du = -(1.0 - np.exp(-p["gain"] * rate * env.h / tau)) * log_c / p["loop_slope"]
         u = np.log(s.f_2b / (1.0 - s.f_2b)) + du
-        s.f_2b = 1.0 / (1.0 + np.exp(-u))
+        s.f_2b = np.where(du == 0, s.f_2b, 1.0 / (1.0 + np.exp(-u)))
 
 
 class Density(Pathway):
