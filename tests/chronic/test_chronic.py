@@ -72,8 +72,8 @@ def test_aged_rats_have_less_nr2b_and_lower_recall():
         protocol=SessionProtocol(network_seeds=3),
     )
     day0 = ds.recall.sel(arm="control").isel(session=0).mean("network_seed")
-    assert float(day0.sel(age="slow_rat_aged")) < float(day0.sel(age="slow_rat_young")) - 0.05
-    assert float(ds.f_2b.sel(age="slow_rat_aged").isel(time=0, arm=0)) < 0.5
+    assert float(day0.sel(age="aged")) < float(day0.sel(age="young")) - 0.05
+    assert float(ds.f_2b.sel(age="aged").isel(time=0, arm=0)) < 0.5
 
 
 @pytest.mark.parametrize(

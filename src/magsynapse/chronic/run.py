@@ -17,7 +17,7 @@ sample of its variability: compare arms over several network seeds.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -31,7 +31,7 @@ from ..network import load_config
 from ..network.phenomena import memory, signal_to_noise
 from ..random import check_seed
 from ..results import annotate
-from ..slow import PATHWAYS, drivers_from_body, get_pathways, integrate, slow_parameters
+from ..slow import PATHWAYS, age_of, drivers_from_body, get_pathways, integrate, slow_parameters
 from ..synapse.background import BackgroundCalcium
 
 #: Slow states carried over time into the result.
@@ -114,6 +114,7 @@ def chronic(
     mg_clamp: float | None = None,
     depletion: float | None = None,
     protocol: SessionProtocol = SessionProtocol(),
+    slow_values: Mapping[str, float] | None = None,
 ) -> xr.Dataset:
     """Weeks of a regimen through the slow layer, with network sessions along the way.
 
@@ -146,6 +147,9 @@ def chronic(
         0.8 → 0.6 mM of oxaliplatin, Zhou et al. 2021), alone or under the supplement.
     protocol : SessionProtocol
         The session tasks.
+    slow_values : mapping, optional
+        Slow-layer parameter values to use instead of the set's (e.g. ``{"gain": 4}``;
+        recorded with source ``user``).
 
     Returns
     -------
@@ -174,7 +178,7 @@ def chronic(
     age_list = [ages] if ages is None or isinstance(ages, (str, int, float)) else list(ages)
     if not age_list:
         raise MagsynapseError("age: give at least one age")
-    slow_sets = [slow_parameters(species, a) for a in age_list]
+    slow_sets = [slow_parameters(species, a).with_values(**(slow_values or {})) for a in age_list]
     if mg_clamp is not None and salt is not None:
         raise MagsynapseError("mg_clamp: a clamp replaces the supplement; give one of them")
     if mg_clamp is None and salt is None and depletion is None:
@@ -202,7 +206,7 @@ def chronic(
         for ps in slow_sets
     ]
     course = xr.concat([xr.concat(r, dim="arm") for r in runs], dim="age").assign_coords(
-        arm=["control", "treated"], age=[ps.name for ps in slow_sets]
+        arm=["control", "treated"], age=[age_of(species, a).name for a in age_list]
     )
     states = course[list(SESSION_STATES)].sel(time=session_days)
     states = states.rename(time="session")

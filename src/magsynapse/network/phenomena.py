@@ -560,3 +560,155 @@ def signal_to_noise(
         weight_nS=weight,
         T_s=T,
     )
+
+
+#: The nights of :func:`sleep`: name → (downscaled, largest synapses spared, replay
+#: protects the assembly).
+NIGHTS = {
+    "wake": (False, False, False),
+    "sleep": (True, True, False),
+    "sleep_uniform": (True, False, False),
+    "sleep_replay": (True, False, True),
+}
+
+
+def downscale(
+    rho: np.ndarray, downscaling: float, spared: float, protect: np.ndarray | None = None
+) -> np.ndarray:
+    """A night's synaptic downscaling (the synaptic homeostasis hypothesis): every
+    efficacy scaled by 1 − ``downscaling``, except the largest ``spared`` fraction and the
+    synapses in ``protect`` (a boolean mask: those reactivated by replay).
+
+    >>> downscale(np.array([0.1, 0.5, 1.0]), 0.2, 1 / 3).round(3).tolist()
+    [0.08, 0.4, 1.0]
+    """
+    if not (0 <= downscaling < 1 and 0 <= spared < 1):
+        raise MagsynapseError("downscale: need 0 <= downscaling < 1 and 0 <= spared < 1")
+    rho = np.asarray(rho, dtype=float)
+    keep = rho >= np.quantile(rho, 1 - spared) if spared > 0 else np.zeros(rho.shape, bool)
+    if protect is not None:
+        keep = keep | protect
+    return np.where(keep, rho, rho * (1 - downscaling))
+
+
+def sleep(
+    config: NetworkConfig | str = "mgnet_memory",
+    seeds: Sequence[int] = (1,),
+    downscaling: float = 0.18,
+    spared: float = 0.2,
+    assembly: int = 160,
+    stim_rate: float = 3000.0,
+    stim_weight: float = 1.0,
+    repeats: int = 5,
+) -> xr.Dataset:
+    """A night after a day of learning, and learning the next day.
+
+    An assembly (the first ``assembly`` E neurons) is encoded as in :func:`memory`. The
+    night is one of :data:`NIGHTS`: ``wake`` (no sleep); ``sleep`` — every E→E efficacy
+    scaled down by ``downscaling`` (18 %: the axon–spine interface after sleep against
+    after wake, de Vivo et al. 2017) except the largest ``spared`` fraction (de Vivo's
+    large synapses without recycling endosomes were spared); ``sleep_uniform`` — every
+    efficacy scaled down; ``sleep_replay`` — every efficacy scaled down except the
+    assembly's own synapses, reactivated in sleep. Then the assembly
+    is recalled from half of it (as in :func:`memory`), and the next day a second
+    assembly (the next ``assembly`` E neurons) is encoded on the night's network.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over (``night``, ``seed``): ``recall`` (of the first assembly after the night),
+        ``rho_assembly`` (its mean efficacy after the night), ``rho_learned_next``
+        (mean efficacy gained inside the second assembly) and ``recall_next`` (its
+        recall).
+
+    Examples
+    --------
+    >>> ds = sleep(repeats=2)
+    >>> bool(ds.rho_assembly.sel(night="sleep") < ds.rho_assembly.sel(night="wake"))
+    True
+    """
+    cfg = load_config(config) if isinstance(config, str) else config
+    n_e = cfg.n_exc
+    if not (2 <= assembly <= n_e // 2):
+        raise MagsynapseError(f"assembly: need 2 <= assembly <= {n_e // 2}")
+    downscale(np.zeros(1), downscaling, spared)  # validates the night
+    _, seeds = _mg_and_seeds([cfg.channels.mg], seeds)
+    dt, none = cfg.network.dt, np.zeros(0, dtype=np.int64)
+    first, second = np.arange(assembly), np.arange(assembly, 2 * assembly)
+    t_enc = 0.2 + 0.3 * repeats
+
+    def encode(group, rho0, n_variants):
+        stim = [
+            Stimulus(group, 0.2 + 0.3 * k, 0.3 + 0.3 * k, stim_rate, stim_weight)
+            for k in range(repeats)
+        ]
+        plan = RunPlan(round(t_enc * 1000 / dt), 250, True, none)
+        mg = [np.array([cfg.channels.mg])] * n_variants
+        return run_replicas(cfg, mg, seeds, plan, stimuli=stim, rho0=rho0)
+
+    def recall(group, rho, n_variants):
+        n_cue = assembly // 2
+        cue = [Stimulus(group[:n_cue], 0.5, 0.65, stim_rate, stim_weight)]
+        test_cfg = cfg.replace(plasticity={"enabled": False})
+        plan = RunPlan(round(0.65 * 1000 / dt), 250, True, none)
+        mg = [np.array([cfg.channels.mg])] * n_variants
+        res, jobs, _ = run_replicas(test_cfg, mg, seeds, plan, stimuli=cue, rho0=rho)
+        other = np.setdiff1d(np.arange(n_e), np.concatenate([first, second]))
+        out = {}
+        for job, r in zip(jobs, res, strict=True):
+            t, i = r.spike_t / 1000.0, r.spike_i
+            counts = np.bincount(i[(t >= 0.5) & (t < 0.65)], minlength=n_e)[:n_e]
+            out[job] = recall_auc(counts[group[n_cue:]], counts[other])
+        return out
+
+    learned, jobs0, nets = encode(first, None, 1)
+    names = list(NIGHTS)
+    night_rho = {}
+    for s_i, seed in enumerate(seeds):
+        net = nets[seed][0]
+        inside = (net.ee_pre < assembly) & (net.ee_post < assembly)
+        rho = learned[jobs0.index((0, s_i))].rho
+        for v, name in enumerate(names):
+            scaled, sparing, replay = NIGHTS[name]
+            night_rho[(v, s_i)] = (
+                downscale(rho, downscaling, spared if sparing else 0.0, inside if replay else None)
+                if scaled
+                else rho.copy()
+            )
+    recall_first = recall(first, night_rho, len(names))
+    next_day, jobs1, _ = encode(second, night_rho, len(names))
+    rho_next = {job: r.rho for job, r in zip(jobs1, next_day, strict=True)}
+    recall_second = recall(second, rho_next, len(names))
+    shape = (len(names), len(seeds))
+    out = {
+        k: np.empty(shape) for k in ("recall", "rho_assembly", "rho_learned_next", "recall_next")
+    }
+    for (v, s_i), rho in night_rho.items():
+        net = nets[seeds[s_i]][0]
+        in_first = (net.ee_pre < assembly) & (net.ee_post < assembly)
+        in_second = np.isin(net.ee_pre, second) & np.isin(net.ee_post, second)
+        out["recall"][v, s_i] = recall_first[(v, s_i)]
+        out["rho_assembly"][v, s_i] = rho[in_first].mean()
+        gained = rho_next[(v, s_i)][in_second] - rho[in_second]
+        out["rho_learned_next"][v, s_i] = gained.mean()
+        out["recall_next"][v, s_i] = recall_second[(v, s_i)]
+    meta = {
+        "recall": "recall of the first assembly after the night",
+        "rho_assembly": "mean efficacy inside the first assembly after the night",
+        "rho_learned_next": "mean efficacy gained inside the second assembly the next day",
+        "recall_next": "recall of the second assembly",
+    }
+    res = xr.Dataset(
+        {k: (("night", "seed"), v, {"units": "1", "long_name": meta[k]}) for k, v in out.items()},
+        coords={"night": names, "seed": seeds},
+    )
+    return annotate_network(
+        res,
+        cfg,
+        f"A night of downscaling on {cfg.network.name}",
+        seeds[0],
+        downscaling=downscaling,
+        spared=spared,
+        assembly=assembly,
+        repeats=repeats,
+    )
