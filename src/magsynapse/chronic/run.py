@@ -224,7 +224,8 @@ def chronic(
     out.session.attrs.update(units="day", long_name="session day (morning)")
     if samples:
         for name in ("f_2b", "synapse_density", "mg_o", "recall", "snr", "rho_inside"):
-            band = out[name].quantile(list(QUANTILES), dim="sample")
+            with np.errstate(invalid="ignore"):  # an infinite snr (no background) is kept
+                band = out[name].quantile(list(QUANTILES), dim="sample")
             out[f"{name}_band"] = band.assign_attrs(out[name].attrs)
     else:
         out = out.isel(sample=0, drop=True)

@@ -149,3 +149,29 @@ def plot_signal_to_noise(ds: xr.Dataset) -> Figure:
         _mark_runaway(ax, ds)
     fig.suptitle(ds.attrs.get("title", ""), fontsize=9)
     return fig
+
+
+def plot_sleep(ds: xr.Dataset) -> Figure:
+    """Recall of the day's assembly after each night, and the next day's learning.
+
+    Examples
+    --------
+    >>> from magsynapse.network.phenomena import sleep
+    >>> len(plot_sleep(sleep(repeats=2)).axes)
+    2
+    """
+    fig = Figure(figsize=(9, 3.2), layout="constrained")
+    ax_r, ax_n = fig.subplots(1, 2)
+    nights = [str(n).replace("_", " ") for n in ds.night.values]
+    x = np.arange(len(nights))
+    for ax, var, label in (
+        (ax_r, "recall", "recall of the day's assembly"),
+        (ax_n, "rho_learned_next", "efficacy learned the next day"),
+    ):
+        m = ds[var].mean("seed").values
+        sd = ds[var].std("seed").values if ds.sizes["seed"] > 1 else None
+        ax.bar(x, m, yerr=sd, color="tab:purple")
+        ax.set_xticks(x, nights, rotation=20, fontsize=8)
+        ax.set_ylabel(label)
+    ax_r.set_ylim(0.5, 1.0)
+    return fig

@@ -15,6 +15,8 @@ from .. import __version__
 from ..results import annotate, citations, save
 from .body_chapter import STEPS as BODY_STEPS
 from .body_chapter import body_chapter
+from .chronic_chapter import STEPS as CHRONIC_STEPS
+from .chronic_chapter import chronic_chapter
 from .common import Report
 from .network_chapter import STEPS as NETWORK_STEPS
 from .network_chapter import network_chapter
@@ -43,7 +45,7 @@ def run_study(out: Path, seed: int = 20261127, progress: bool = True) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     rep = Report()
-    steps = [*SYNAPSE_STEPS, *BODY_STEPS, *NETWORK_STEPS]
+    steps = [*SYNAPSE_STEPS, *BODY_STEPS, *NETWORK_STEPS, *CHRONIC_STEPS]
     bar = tqdm(total=len(steps), desc="default study", unit="step", disable=not progress)
 
     def step(name: str) -> None:
@@ -53,6 +55,7 @@ def run_study(out: Path, seed: int = 20261127, progress: bool = True) -> Path:
     synapse_chapter(rep, out, seed, step)
     body_chapter(rep, out, seed, step)
     network_chapter(rep, out, seed, step)
+    chronic_chapter(rep, out, seed, step)
     bar.close()
 
     # References and provenance
