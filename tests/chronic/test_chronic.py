@@ -105,6 +105,7 @@ def test_human_age_outside_range():
         ["--days", "2", "--sessions", "0,9"],
         ["--days", "2", "--species", "human", "--age-years", "12"],
         ["--days", "2", "--age", "old"],
+        ["--days", "2", "--samples", "3"],
     ],
 )
 def test_cli_bad_input_writes_nothing(tmp_path, capsys, args):

@@ -98,6 +98,8 @@ def chronic(
     from ..chronic.plot import plot_chronic
 
     check_out(out)
+    if samples and seed is None:
+        raise click.BadParameter("drawing samples needs a seed (an integer)", param_hint="'--seed'")
     if mg_clamp is not None and len(mg_clamp) != 1:
         raise click.BadParameter("give one concentration", param_hint="'--mg-clamp'")
     ds = run_chronic(
