@@ -68,7 +68,8 @@ def _ages(age: str | None, age_years: tuple[float, ...] | None):
     "--depletion",
     type=click.FloatRange(min=0, max=1, min_open=True),
     default=None,
-    help="Lower brain Mg in both arms by this factor (0.75: the 0.8 -> 0.6 mM of oxaliplatin).",
+    help="Lower the treated arm's brain Mg by this factor (0.75: the 0.8 -> 0.6 mM of "
+    "oxaliplatin), alone or under the supplement.",
 )
 @out_option()
 @one_line_errors
@@ -92,7 +93,8 @@ def chronic(
     """Weeks of a regimen: body PK -> slow biology -> memory-network sessions.
 
     Writes the slow states over time and recall, signal-to-noise and learned efficacy at
-    each session for a control arm (no supplement) and the treated arm.
+    each session for a control arm (no intervention) and the treated arm (a supplement,
+    --mg-clamp or --depletion). The seed (default 1) also picks the sessions' network.
     """
     from ..chronic import chronic as run_chronic
     from ..chronic.plot import plot_chronic
