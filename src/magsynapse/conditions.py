@@ -16,6 +16,7 @@ variable                 units  meaning
 ``synapse_density``      1      functional release sites, relative to the model's default
 ``release_probability``  1      release probability per site, in (0, 1]
 ``atp``                  1      ATP availability, relative to the model's default
+``synaptic_strength``    1      postsynaptic strength of excitatory synapses (sleep scaling)
 =======================  =====  ===========================================================
 
 Examples
@@ -79,6 +80,7 @@ VARIABLES: dict[str, Variable] = {
         Variable("synapse_density", "1", "functional release sites (relative)", 0.0, low_open=True),
         Variable("release_probability", "1", "release probability", 0.0, 1.0, low_open=True),
         Variable("atp", "1", "ATP availability (relative)", 0.0, low_open=True),
+        Variable("synaptic_strength", "1", "postsynaptic strength (relative)", 0.0, low_open=True),
     )
 }
 

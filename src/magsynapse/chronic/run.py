@@ -48,7 +48,18 @@ TIME_COURSE = (
     "calcium",
 )
 #: Conditions a session's network reads from the slow states.
-SESSION_STATES = ("mg_o", "f_2b", "synapse_density", "release_probability", "atp")
+SESSION_STATES = (
+    "mg_o",
+    "f_2b",
+    "synapse_density",
+    "release_probability",
+    "atp",
+    "synaptic_strength",
+)
+#: Session states are rounded to this many significant digits, far below any model
+#: resolution: the float noise of weeks of integration (a morning strength of
+#: 1 ± 1e-15) must not draw a new sample of the network's variability.
+SESSION_DIGITS = 12
 #: Band quantiles with samples.
 QUANTILES = (0.05, 0.5, 0.95)
 
@@ -155,16 +166,17 @@ def chronic(
     -------
     xarray.Dataset
         Over (``age``,) ``arm`` (``control``, ``treated``), ``time`` (days) and (with
-        samples) ``sample``: :data:`TIME_COURSE`; over ``session`` (days): ``recall``,
-        ``snr`` and ``rho_inside`` (learned efficacy inside the assembly), and the
-        sessions' conditions; ``*_band`` over ``quantile`` with samples.
+        samples) ``sample``: :data:`TIME_COURSE`; over ``session`` (days) and
+        ``network_seed``: ``recall``, ``snr`` and ``rho_inside`` (learned efficacy
+        inside the assembly); the states the sessions' network saw (``session_*``);
+        ``*_band`` over ``quantile`` with samples.
 
     Examples
     --------
     >>> ds = chronic("rat", "threonate", dose="604mg/kg/day", days=2, sessions=[0, 2],
     ...              pathways="homeostasis")
     >>> ds.recall.dims, [str(a) for a in ds.arm.values]
-    (('arm', 'session'), ['control', 'treated'])
+    (('arm', 'session', 'network_seed'), ['control', 'treated'])
     """
     if not (isinstance(days, (int, float)) and math.isfinite(days) and days > 0):
         raise MagsynapseError(f"days: must be > 0 (got {days})")
@@ -208,8 +220,8 @@ def chronic(
     course = xr.concat([xr.concat(r, dim="arm") for r in runs], dim="age").assign_coords(
         arm=["control", "treated"], age=[age_of(species, a).name for a in age_list]
     )
-    states = course[list(SESSION_STATES)].sel(time=session_days)
-    states = states.rename(time="session")
+    states = course[list(SESSION_STATES)].sel(time=session_days).rename(time="session")
+    states = states.map(_round_significant, keep_attrs=True)
     tasks = _run_sessions(states, seed, protocol)
     out = course[list(TIME_COURSE)]
     for name, da in tasks.items():
@@ -264,6 +276,18 @@ def chronic(
         references=references,
         seed=seed,
     )
+
+
+def _round_significant(da: xr.DataArray) -> xr.DataArray:
+    """``da`` rounded to :data:`SESSION_DIGITS` significant digits.
+
+    >>> float(_round_significant(xr.DataArray(1.0 + 1e-15)))
+    1.0
+    """
+    a = np.asarray(da.values, dtype=float)
+    exponent = np.floor(np.log10(np.abs(np.where(a == 0, 1.0, a))))
+    scale = 10.0 ** (SESSION_DIGITS - 1 - exponent)
+    return da.copy(data=np.round(a * scale) / scale)
 
 
 def _run_sessions(states: xr.Dataset, seed: int, protocol: SessionProtocol) -> dict:

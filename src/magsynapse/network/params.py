@@ -102,6 +102,7 @@ def parameter_record(
     f_2b: float = DEFAULT_F_2B,
     drive: float = 1.0,
     atp: float = 1.0,
+    strength: float = 1.0,
 ) -> np.void:
     """The backend parameters of ``cfg`` (one :data:`PARAM_DTYPE` record).
 
@@ -126,6 +127,10 @@ def parameter_record(
         Relative ATP availability: efficacy changes run at this rate (the efficacy time
         constant τ is divided by it). Only the bistable rule's inlined network path reads
         it.
+    strength : float
+        Relative postsynaptic strength of excitatory recurrent synapses (wake
+        potentiation, sleep downscaling): multiplies their AMPA and NMDA weights, not the
+        calcium jump.
 
     Returns
     -------
@@ -141,6 +146,8 @@ def parameter_record(
     """
     if not (math.isfinite(atp) and atp > 0):
         raise MagsynapseError(f"atp: must be > 0 (got {atp})")
+    if not (math.isfinite(strength) and strength > 0):
+        raise MagsynapseError(f"synaptic_strength: must be > 0 (got {strength})")
     builtin = RULES[cfg.plasticity.rule].network.advance is None
     if atp != 1.0 and not builtin:
         raise MagsynapseError(
@@ -175,8 +182,9 @@ def parameter_record(
     q["lam"] = dr.sources * dr.rate * dt / 1000.0
     q["w_drive"] = dr.weight
     q["g_tonic"] = dr.g_tonic
-    q["w_ee_ampa"], q["w_ee_nmda"] = cn.w_ee_ampa * drive, cn.w_ee_nmda * drive
-    q["w_ei_ampa"], q["w_ei_nmda"] = cn.w_ei_ampa * drive, cn.w_ei_nmda * drive
+    weight = drive * strength
+    q["w_ee_ampa"], q["w_ee_nmda"] = cn.w_ee_ampa * weight, cn.w_ee_nmda * weight
+    q["w_ei_ampa"], q["w_ei_nmda"] = cn.w_ei_ampa * weight, cn.w_ei_nmda * weight
     q["w_ie_gaba"], q["w_ii_gaba"] = cn.w_ie_gaba, cn.w_ii_gaba
     s = BISTABLE_SETS[pl.set]
     q["plastic"] = pl.enabled

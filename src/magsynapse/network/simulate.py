@@ -199,7 +199,8 @@ def simulate_network(
         Instead of ``mg``, a conditions dataset (:mod:`magsynapse.conditions`) over any
         dims (``person``, ``day``, ...): ``mg_o``, ``f_2b`` (NMDA decay and presynaptic
         calcium follow the GluN2B share, :func:`.params.parameter_record`),
-        ``synapse_density`` and ``release_probability`` (excitatory recurrent drive);
+        ``synapse_density`` and ``release_probability`` (excitatory recurrent drive),
+        ``atp`` (rate of efficacy change) and ``synaptic_strength`` (excitatory weights);
         missing variables take the configuration's values. One replica per condition and
         seed; the result has the conditions' dims (then ``seed``) and carries the given
         variables. A ``time`` dim (coordinate in s) makes ``mg_o`` a series within the
@@ -289,12 +290,13 @@ def condition_defaults(cfg: NetworkConfig) -> dict[str, float]:
     >>> condition_defaults(load_config("mgnet"))["f_2b"]
     0.5
     """
-    return {**synapse_defaults(), "mg_o": cfg.channels.mg, "atp": 1.0}
+    return {**synapse_defaults(), "mg_o": cfg.channels.mg, "atp": 1.0, "synaptic_strength": 1.0}
 
 
 def condition_records(cfg: NetworkConfig, flat, diagnostics: bool = False) -> list[np.void]:
     """One parameter record per condition of ``flat`` (:func:`magsynapse.conditions.flatten`
-    with :func:`condition_defaults`): GluN2B share, presynaptic drive and ATP.
+    with :func:`condition_defaults`): GluN2B share, presynaptic drive, ATP and synaptic
+    strength.
 
     >>> from magsynapse.conditions import flatten, make_conditions
     >>> cfg = load_config("mgnet")
@@ -304,8 +306,10 @@ def condition_records(cfg: NetworkConfig, flat, diagnostics: bool = False) -> li
     """
     v = flat.values
     return [
-        parameter_record(cfg, diagnostics=diagnostics, f_2b=f, drive=d, atp=a)
-        for f, d, a in zip(v["f_2b"], presynaptic_drive(v), v["atp"], strict=True)
+        parameter_record(cfg, diagnostics=diagnostics, f_2b=f, drive=d, atp=a, strength=w)
+        for f, d, a, w in zip(
+            v["f_2b"], presynaptic_drive(v), v["atp"], v["synaptic_strength"], strict=True
+        )
     ]
 
 
