@@ -175,3 +175,23 @@ def test_bad_input_one_line(call, message):
     with pytest.raises(MagsynapseError, match=message) as err:
         call()
     assert "\n" not in str(err.value)
+
+
+def test_atp_relaxes_with_its_time_constant():
+    """With the drive at the reference the demand is 1: ATP follows a [Mg]i step with
+    tau_atp exactly."""
+    d = constant_drivers(0.8, 0.5, days=1)
+    d = Drivers(d.time, d.mg_o, d.mg_i * 0.2, d.mg_o_ref, d.mg_i_ref)
+    ds = integrate(d, BG, RAT, pathways="energy", record_h=1.0)
+    a = ds.atp.isel(sample=0).values
+    target = (0.1 / (0.1 + RAT["k_mgatp"])) / (0.5 / (0.5 + RAT["k_mgatp"]))
+    assert (a[1] - target) / (a[0] - target) == pytest.approx(math.exp(-1 / RAT["tau_atp"]))
+    assert a[-1] == pytest.approx(target, rel=1e-9)
+
+
+def test_process_s_rises_and_decays_with_its_time_constants():
+    """Daan, Beersma & Borbély (1984): S → 1 with 18.2 h awake, → 0 with 4.2 h asleep."""
+    ds = integrate(constant_drivers(0.8, 0.5, days=1), BG, RAT, pathways="sleep", record_h=1.0)
+    s = ds.sleep_pressure.isel(sample=0).values
+    assert 1 - s[16] == pytest.approx((1 - s[0]) * math.exp(-16 / 18.2), rel=1e-12)
+    assert s[24] == pytest.approx(s[16] * math.exp(-8 / 4.2), rel=1e-12)
