@@ -74,12 +74,17 @@ def chronic_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], Non
             for g in avc.gain.values
         ],
     )
+    best = eff.where(eff.session > 0).max()
+    where = eff.where(eff == best, drop=True)
+    sem = float(avc.recall_effect_sem.where(eff == best, drop=True).squeeze())
     rep.text(
         "The homeostat raises GluN2B and (through it) release sites until the background "
-        "calcium is back at its set point. This recovers most of the acute loss of "
-        "recall within the time the gain sets, but in this model it does not carry "
-        "recall clearly above control: the restored background calcium brings back "
-        "the coincidence calcium, not more of it."
+        "calcium is back at its set point, recovering the acute loss of recall within "
+        "the time the gain sets. The largest chronic effect in the map is "
+        f"{float(best):+.3f} (± {sem:.3f} s.e.m. over network seeds; gain "
+        f"{float(where.gain[0]):g}, day {float(where.session[0]):g}): whether weeks at "
+        "high [Mg]o leave recall above control is answered by comparing that number with "
+        "its error."
     )
     step("chronic acute versus chronic")
 
