@@ -55,7 +55,7 @@ def acute_versus_chronic(
     Examples
     --------
     >>> ds = acute_versus_chronic(gains=[1.0], sessions=[0, 1], network_seeds=1)
-    >>> float(ds.recall_effect.sel(session=0)) < 0
+    >>> float(ds.recall_effect.sel(gain=1.0, session=0)) < 0
     True
     """
     runs = [
@@ -139,7 +139,7 @@ def depletion(
     Examples
     --------
     >>> ds = depletion(days=1, network_seeds=1)
-    >>> list(ds.scenario.values)
+    >>> [str(v) for v in ds.scenario.values]
     ['depleted', 'depleted_mgt']
     """
     common = {
@@ -220,7 +220,7 @@ def decomposition(days: float = 28.0, network_seeds: int = 3, seed: int = 1) -> 
     Examples
     --------
     >>> ds = decomposition(days=1, network_seeds=1)
-    >>> list(ds.left_out.values)[:2]
+    >>> [str(v) for v in ds.left_out.values][:2]
     ['none', 'all']
     """
     names = list(PATHWAYS)

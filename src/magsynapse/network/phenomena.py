@@ -624,8 +624,9 @@ def sleep(
     Examples
     --------
     >>> ds = sleep(repeats=2)
-    >>> bool(ds.rho_assembly.sel(night="sleep") < ds.rho_assembly.sel(night="wake"))
-    True
+    >>> ratio = ds.rho_assembly.sel(night="sleep_uniform") / ds.rho_assembly.sel(night="wake")
+    >>> round(float(ratio.squeeze()), 6)
+    0.82
     """
     cfg = load_config(config) if isinstance(config, str) else config
     n_e = cfg.n_exc
