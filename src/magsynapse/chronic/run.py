@@ -28,7 +28,7 @@ from ..body import make_regimen, pk_parameters, simulate
 from ..conditions import make_conditions
 from ..errors import MagsynapseError
 from ..network import load_config
-from ..network.phenomena import memory, signal_to_noise
+from ..network.phenomena import session
 from ..random import check_seed
 from ..results import annotate
 from ..slow import PATHWAYS, age_of, drivers_from_body, get_pathways, integrate, slow_parameters
@@ -305,25 +305,24 @@ def _run_sessions(states: xr.Dataset, seed: int, protocol: SessionProtocol) -> d
     conditions = make_conditions(
         **{v: unique[:, i] for i, v in enumerate(SESSION_STATES)}, dims=("condition",)
     )
-    cfg = load_config(protocol.network)
     seeds = protocol.seeds(seed)
-    mem = memory(cfg, seeds=seeds, observe=protocol.observe, conditions=conditions, naive=False)
-    snr = signal_to_noise(cfg, seeds=seeds, T=protocol.snr_T, conditions=conditions)
+    tasks = session(
+        conditions,
+        load_config(protocol.network),
+        seeds=seeds,
+        observe=protocol.observe,
+        snr_T=protocol.snr_T,
+    )
     shape = states[SESSION_STATES[0]].shape
     coords = {d: states[d] for d in dims if d in states.coords}
     coords["network_seed"] = seeds
     out = {}
-    for name, src, var in (
-        ("recall", mem, "recall"),
-        ("rho_inside", mem, "rho_assembly"),
-        ("snr", snr, "snr"),
-    ):
-        values = src[var].transpose("condition", "seed").values[inverse.ravel()]
+    for name in ("recall", "rho_inside", "snr"):
+        values = tasks[name].transpose("condition", "seed").values[inverse.ravel()]
         out[name] = xr.DataArray(
             values.reshape(*shape, len(seeds)),
             dims=(*dims, "network_seed"),
             coords=coords,
-            attrs=src[var].attrs,
+            attrs=tasks[name].attrs,
         )
-    out["rho_inside"].attrs["long_name"] = "mean learned efficacy inside the assembly"
     return out

@@ -713,3 +713,39 @@ def sleep(
         assembly=assembly,
         repeats=repeats,
     )
+
+
+def session(
+    conditions: xr.Dataset,
+    config: NetworkConfig | str = "mgnet_memory",
+    seeds: Sequence[int] = (1,),
+    observe: float = 0.2,
+    snr_T: float = 0.5,
+) -> xr.Dataset:
+    """A session's readouts at each condition: :func:`memory` (no naive control,
+    ``observe`` s after the cue) and :func:`signal_to_noise` (``snr_T`` s), shortened so
+    that hundreds of conditions run in minutes.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``recall``, ``snr`` and ``rho_inside`` (mean learned efficacy inside the
+        assembly) over the conditions' dims, then ``seed``.
+
+    Examples
+    --------
+    >>> from magsynapse.conditions import make_conditions
+    >>> ds = session(make_conditions(mg_o=[1.0, 2.0], dims=("x",)))
+    >>> bool(ds.recall.isel(x=0, seed=0) > ds.recall.isel(x=1, seed=0))
+    True
+    """
+    cfg = load_config(config) if isinstance(config, str) else config
+    mem = memory(cfg, seeds=seeds, observe=observe, conditions=conditions, naive=False)
+    snr = signal_to_noise(cfg, seeds=seeds, T=snr_T, conditions=conditions)
+    out = xr.Dataset(
+        {"recall": mem.recall, "rho_inside": mem.rho_assembly, "snr": snr.snr},
+        attrs=mem.attrs,
+    )
+    out["rho_inside"].attrs["long_name"] = "mean learned efficacy inside the assembly"
+    out.attrs["title"] = f"Session tasks (memory, signal-to-noise) on {cfg.network.name}"
+    return out
