@@ -6,6 +6,7 @@ import pytest
 
 from magsynapse.chronic import experiments as ex
 from magsynapse.network.phenomena import downscale, sleep
+from magsynapse.results import citations
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +104,7 @@ def test_a_night_of_downscaling_and_replay():
 
 def test_low_mg_states():
     ds = ex.low_mg_states()
+    assert "howarth_2012" in citations(ds)  # every experiment carries its references
     load, density = ds.excitotoxic_load, ds.synapse_density
     assert float(load.sel(mg_o=0.1)) > float(load.sel(mg_o=0.2)) > 0
     assert float(density.sel(mg_o=0.1)) < 0.8

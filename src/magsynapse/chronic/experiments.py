@@ -20,6 +20,7 @@ import numpy as np
 import xarray as xr
 
 from ..conditions import make_conditions
+from ..results import annotate
 from ..slow import PATHWAYS, constant_drivers, integrate, slow_parameters
 from ..slow.integrate import Drivers
 from ..synapse import stdp
@@ -203,9 +204,14 @@ def low_mg_states(
         ("f_2b_energy", "1", "GluN2B share after [Mg]o 0.8 -> 1.2 mM, at each [Mg]i"),
     ):
         out[name].attrs.update(units=unit, long_name=long)
-    out.attrs = {k: v for k, v in clamp[0].attrs.items()}
-    out.attrs["title"] = "slow layer in low-Mg states"
-    return out
+    return annotate(
+        out,
+        title="slow layer in low-Mg states",
+        config={"mg_o": list(mg_o), "mg_i_factors": list(mg_i_factors), "days": days},
+        parameter_sets=[ps],
+        references={"slutsky_2004", "howarth_2012", "romani_2011"},
+        seed=None,
+    )
 
 
 def decomposition(days: float = 28.0, network_seeds: int = 3, seed: int = 1) -> xr.Dataset:

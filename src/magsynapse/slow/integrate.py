@@ -22,11 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from .. import __version__
 from ..body.priors import parameter_arrays
 from ..errors import MagsynapseError
 from ..provenance import ParameterSet
 from ..random import check_seed
+from ..results import annotate
 from .params import AGES
 from .pathways import (
     PATHWAYS,
@@ -408,12 +408,21 @@ def integrate(
         coords={"time": t_steps[rec_idx] / 24.0, "sample": np.arange(n)},
     )
     ds.time.attrs.update(units="day", long_name="days from the start")
-    ds.attrs.update(
+    references = {"slutsky_2004"}
+    for pathway in chosen:
+        references |= set(pathway.references)
+    annotate(
+        ds,
         title=f"slow biology ({params.name})",
-        magsynapse_version=__version__,
-        pathways=",".join(p_.name for p_ in chosen) or "none",
-        seed=-1 if not samples else int(seed),
-        step_h=step_h,
-        parameters=params.to_json(),
+        config={
+            "pathways": [p_.name for p_ in chosen],
+            "samples": samples,
+            "step_h": step_h,
+            "record_h": record_h,
+            "cycle_days": cycle_days if cycle is not None else 0,
+        },
+        parameter_sets=[params],
+        references=references,
+        seed=seed if samples else None,
     )
     return ds
