@@ -68,6 +68,26 @@ def test_release_sites_scale_excitatory_weights():
     assert q["w_ie_gaba"] == base["w_ie_gaba"] and q["w_drive"] == base["w_drive"]
 
 
+def test_synaptic_strength_scales_weights_not_calcium():
+    q, base = parameter_record(CFG, strength=0.82), parameter_record(CFG)
+    for key in ("w_ee_ampa", "w_ee_nmda", "w_ei_ampa", "w_ei_nmda"):
+        assert q[key] == pytest.approx(0.82 * base[key])
+    assert q["c_pre"] == base["c_pre"]
+
+
+def test_low_atp_slows_learning():
+    """Efficacy changes run at the ATP availability: τ/atp, and less learned in the
+    memory task's encoding."""
+    assert parameter_record(CFG, atp=0.5)["tau"] == pytest.approx(2 * parameter_record(CFG)["tau"])
+    from magsynapse.network.phenomena import memory
+
+    ds = memory(conditions=make_conditions(atp=[1.0, 0.5], dims=("atp",)), observe=0.2, naive=False)
+    rho = ds.rho_assembly.isel(seed=0)
+    assert float(rho.isel(atp=1)) < 0.8 * float(rho.isel(atp=0))
+    with pytest.raises(MagsynapseError, match="atp"):
+        parameter_record(CFG.replace(plasticity={"rule": "bcm"}), atp=0.5)
+
+
 def test_conditions_and_mg_are_exclusive():
     with pytest.raises(MagsynapseError, match="not both"):
         simulate_network(CFG, mg=1.0, conditions=_cohort(), T=0.1)
