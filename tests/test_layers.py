@@ -16,8 +16,9 @@ RANKS = {
     "synapse": 3,
     "network": 4,
     "chronic": 5,
-    "study": 6,
-    "cli": 7,
+    "people": 6,
+    "study": 7,
+    "cli": 8,
 }
 
 
