@@ -37,6 +37,13 @@ def test_sweep_matches_direct_runs_and_skips_finished(tmp_path, cluster):
     assert len(stamps) == 4
     run_sweep(CFG, [0.5, 1.5], [1, 2], tmp_path, T=0.1, client=client, progress=False)
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("task_*.nc")} == stamps
+    # another T (or N, or model) is another sweep: its own tasks, not the stale ones
+    longer = load(
+        run_sweep(CFG, [0.5, 1.5], [1, 2], tmp_path, T=0.2, client=client, progress=False)
+    )
+    direct = simulate_network(CFG, mg=[0.5, 1.5], seed=[1, 2], T=0.2)
+    np.testing.assert_array_equal(longer.rate_E.values, direct.rate_E.values)
+    assert len(list(tmp_path.glob("task_*.nc"))) == 8
 
 
 @pytest.mark.slow

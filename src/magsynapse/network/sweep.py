@@ -1,15 +1,20 @@
 """Sweeps over [Mg]o and seeds on dask.distributed, one task per (mg, seed).
 
-Each finished task is written at once (``task_mg=<mg>_seed=<seed>.nc``, atomically: a
-temporary file renamed into place), a re-run skips the files already there, and the sweep
-ends by combining every task file into ``sweep.nc``. A task lost with its worker is run
-again by dask on another worker; because it writes by rename and a replica's numbers
-depend only on (configuration, mg, seed), the sweep still ends with every result exactly
-once, whatever the worker count.
+Each finished task is written at once (``task_<key>_mg=<mg>_seed=<seed>.nc``,
+atomically: a temporary file renamed into place), a re-run skips the files already there,
+and the sweep ends by combining every task file into ``sweep.nc``. The key
+(:func:`task_key`) hashes everything that changes a result besides [Mg]o and the seed —
+the whole configuration (a model file's content included), T and the package version —
+so a re-run with anything different computes its own tasks instead of reusing stale
+ones. A task lost with its worker is run again by dask on another worker; because it
+writes by rename and a replica's numbers depend only on (configuration, mg, seed), the
+sweep still ends with every result exactly once, whatever the worker count.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -20,6 +25,7 @@ import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
 
+from .. import __version__
 from ..errors import MagsynapseError
 from ..results import load, save
 from .config import NetworkConfig, from_dict, load_config
@@ -28,14 +34,25 @@ from .simulate import simulate_network
 PARTIAL = ".partial-"
 
 
-def task_path(out_dir: Path, mg: float, seed: int) -> Path:
-    """File of one (mg, seed) task."""
-    return Path(out_dir) / f"task_mg={mg:.6g}_seed={seed}.nc"
+def task_key(config: dict[str, Any], T: float) -> str:
+    """Hash of what decides a task's result besides [Mg]o and the seed.
+
+    >>> cfg = load_config("mgnet").to_dict()
+    >>> task_key(cfg, 0.1) == task_key(cfg, 0.1) != task_key(cfg, 0.3)
+    True
+    """
+    spec = {"config": config, "T": float(T), "version": __version__}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def task_path(out_dir: Path, key: str, mg: float, seed: int) -> Path:
+    """File of one (mg, seed) task of the sweep with key ``key``."""
+    return Path(out_dir) / f"task_{key}_mg={mg:.6g}_seed={seed}.nc"
 
 
 def run_task(config: dict[str, Any], mg: float, seed: int, T: float, out_dir: str) -> str:
     """One sweep task: simulate a replica and write it, unless it is already written."""
-    path = task_path(Path(out_dir), mg, seed)
+    path = task_path(Path(out_dir), task_key(config, T), mg, seed)
     if path.exists():
         return str(path)
     cfg = from_dict(config)
@@ -50,9 +67,9 @@ def run_task(config: dict[str, Any], mg: float, seed: int, T: float, out_dir: st
     return str(path)
 
 
-def combine(out_dir: Path, mg: Sequence[float], seeds: Sequence[int]) -> xr.Dataset:
+def combine(out_dir: Path, key: str, mg: Sequence[float], seeds: Sequence[int]) -> xr.Dataset:
     """Combine the task files of a sweep into one dataset over (mg, seed)."""
-    parts = [load(task_path(out_dir, m, s)) for m in mg for s in seeds]
+    parts = [load(task_path(out_dir, key, m, s)) for m in mg for s in seeds]
     ds = xr.combine_by_coords(parts, combine_attrs="override")
     return ds.transpose("mg", "seed", ...)
 
@@ -115,7 +132,9 @@ def run_sweep(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise MagsynapseError(f"out: cannot create {str(out)!r}: {exc.strerror}") from None
-    todo = [(m, s) for m in mg_list for s in seed_list if not task_path(out, m, s).exists()]
+    data = cfg.to_dict()
+    key = task_key(data, T)
+    todo = [(m, s) for m in mg_list for s in seed_list if not task_path(out, key, m, s).exists()]
     own = None
     if client is None and todo:
         if scheduler == "local":
@@ -127,7 +146,6 @@ def run_sweep(
             client = Client(scheduler)
     try:
         if todo:
-            data = cfg.to_dict()
             futures = [
                 client.submit(
                     run_task,
@@ -158,7 +176,7 @@ def run_sweep(
             own.close()
     for stale in out.glob(f"{PARTIAL}*"):  # left by a task whose worker died while writing
         stale.unlink(missing_ok=True)
-    combined = combine(out, mg_list, seed_list)
+    combined = combine(out, key, mg_list, seed_list)
     path = out / "sweep.nc"
     save(combined, path)
     return path
