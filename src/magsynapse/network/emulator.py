@@ -125,17 +125,7 @@ class Emulator:
 
     def scaled(self, values: Mapping[str, np.ndarray]) -> np.ndarray:
         """Inputs scaled to [−1, 1]; one out of its range is an error."""
-        cols = []
-        for name in INPUTS:
-            lo, hi = self.ranges[name]
-            x = np.asarray(values[name], dtype=float)
-            if np.any(x < lo - 1e-12) or np.any(x > hi + 1e-12):
-                raise MagsynapseError(
-                    f"emulator: {name} {x.min():g}-{x.max():g} leaves its fitted range "
-                    f"{lo:g}-{hi:g}; run the network, or fit the emulator wider"
-                )
-            cols.append(2 * (x - lo) / (hi - lo) - 1 if hi > lo else 0 * x)
-        return np.stack(cols, axis=1)
+        return _scaled(self.ranges, values)
 
     def predict(self, conditions: xr.Dataset) -> xr.Dataset:
         """The surface at each condition: ``recall``, ``rho_inside``, ``snr`` (from the
@@ -162,6 +152,20 @@ class Emulator:
         out.attrs["title"] = "emulated session readouts"
         out.attrs["emulator"] = json.dumps({k: list(v) for k, v in self.ranges.items()})
         return out
+
+
+def _scaled(ranges: Mapping[str, tuple[float, float]], values) -> np.ndarray:
+    cols = []
+    for name in INPUTS:
+        lo, hi = ranges[name]
+        x = np.asarray(values[name], dtype=float)
+        if np.any(x < lo - 1e-12) or np.any(x > hi + 1e-12):
+            raise MagsynapseError(
+                f"emulator: {name} {x.min():g}-{x.max():g} leaves its fitted range "
+                f"{lo:g}-{hi:g}; run the network, or fit the emulator wider"
+            )
+        cols.append(2 * (x - lo) / (hi - lo) - 1 if hi > lo else 0 * x)
+    return np.stack(cols, axis=1)
 
 
 def _cache_dir() -> Path:
@@ -281,8 +285,7 @@ def fit_emulator(
             path.parent.mkdir(parents=True, exist_ok=True)
             save(design, path)
     n_seeds = design.sizes["seed"]
-    em = Emulator(ranges, {}, {}, design, cfg)
-    z = np.repeat(em.scaled({k: design[k].values for k in INPUTS}), n_seeds, axis=0)
+    z = np.repeat(_scaled(ranges, {k: design[k].values for k in INPUTS}), n_seeds, axis=0)
     coefficients, sd = {}, {}
     for name in READOUTS:
         y = design["snr"].values if name == "log_snr" else design[name].values

@@ -189,6 +189,28 @@ class _Inputs:
         return ds if self.flat is None else onto_conditions(ds, self.flat, self.conditions)
 
 
+#: The memory tasks' protocol (s): encoding stimulations of 100 ms every 300 ms from
+#: 0.2 s; at test, the cue from 0.5 to 0.65 s.
+CUE_ON, CUE_OFF = 0.5, 0.65
+
+
+def encoding(group: np.ndarray, repeats: int, rate: float, weight: float):
+    """The encoding stimuli of an assembly and the encoding's duration (s).
+
+    >>> stim, t_end = encoding(np.arange(3), 2, 3000.0, 1.0)
+    >>> [(s.start, s.stop) for s in stim], t_end
+    ([(0.2, 0.3), (0.5, 0.6)], 0.8)
+    """
+    stim = [Stimulus(group, 0.2 + 0.3 * k, 0.3 + 0.3 * k, rate, weight) for k in range(repeats)]
+    return stim, 0.2 + 0.3 * repeats
+
+
+def cue_counts(res, n_e: int) -> np.ndarray:
+    """Spikes of every E neuron during the cue of a test run."""
+    t, i = res.spike_t / 1000.0, res.spike_i
+    return np.bincount(i[(t >= CUE_ON) & (t < CUE_OFF)], minlength=n_e)[:n_e]
+
+
 #: Persistent activity: the assembly's rate stays this far (Hz) above the baseline rate of
 #: the other E neurons (a documented choice, about 5× MgNet-Memory's baseline).
 PERSISTENCE_MARGIN = 10.0
@@ -303,11 +325,7 @@ def memory(
     inputs = _Inputs(cfg, mg, conditions, seeds, (0.6, 0.8, 1.0, 1.5, 2.0), "memory")
     mg_list, seeds = inputs.mg_list, inputs.seeds
     none = np.zeros(0, dtype=np.int64)
-    encode = [
-        Stimulus(group, 0.2 + 0.3 * k, 0.3 + 0.3 * k, stim_rate, stim_weight)
-        for k in range(repeats)
-    ]
-    t_enc = 0.2 + 0.3 * repeats
+    encode, t_enc = encoding(group, repeats, stim_rate, stim_weight)
     learned, jobs, nets = run_replicas(
         cfg,
         mg_list,
@@ -316,7 +334,7 @@ def memory(
         stimuli=encode,
         records=inputs.records(cfg),
     )
-    t_cue, t_off = 0.5, 0.65
+    t_cue, t_off = CUE_ON, CUE_OFF
     t_test = t_off + observe
     test_cfg = cfg.replace(plasticity={"enabled": False})
     cue = [Stimulus(cued, t_cue, t_off, stim_rate, stim_weight)]
@@ -360,8 +378,7 @@ def memory(
             if res is None:
                 continue
             t, i = res.spike_t / 1000.0, res.spike_i
-            window = (t >= t_cue) & (t < t_off)
-            counts = np.bincount(i[window], minlength=n_e)[:n_e]
+            counts = cue_counts(res, n_e)
             out[name][m_i, s_i] = recall_auc(counts[uncued], counts[other])
             if name == "recall":
                 dur = t_off - t_cue
@@ -636,29 +653,24 @@ def sleep(
     _, seeds = _mg_and_seeds([cfg.channels.mg], seeds)
     dt, none = cfg.network.dt, np.zeros(0, dtype=np.int64)
     first, second = np.arange(assembly), np.arange(assembly, 2 * assembly)
-    t_enc = 0.2 + 0.3 * repeats
+    other = np.setdiff1d(np.arange(n_e), np.concatenate([first, second]))
+    test_cfg = cfg.replace(plasticity={"enabled": False})
 
     def encode(group, rho0, n_variants):
-        stim = [
-            Stimulus(group, 0.2 + 0.3 * k, 0.3 + 0.3 * k, stim_rate, stim_weight)
-            for k in range(repeats)
-        ]
+        stim, t_enc = encoding(group, repeats, stim_rate, stim_weight)
         plan = RunPlan(round(t_enc * 1000 / dt), 250, True, none)
         mg = [np.array([cfg.channels.mg])] * n_variants
         return run_replicas(cfg, mg, seeds, plan, stimuli=stim, rho0=rho0)
 
     def recall(group, rho, n_variants):
         n_cue = assembly // 2
-        cue = [Stimulus(group[:n_cue], 0.5, 0.65, stim_rate, stim_weight)]
-        test_cfg = cfg.replace(plasticity={"enabled": False})
-        plan = RunPlan(round(0.65 * 1000 / dt), 250, True, none)
+        cue = [Stimulus(group[:n_cue], CUE_ON, CUE_OFF, stim_rate, stim_weight)]
+        plan = RunPlan(round(CUE_OFF * 1000 / dt), 250, True, none)
         mg = [np.array([cfg.channels.mg])] * n_variants
         res, jobs, _ = run_replicas(test_cfg, mg, seeds, plan, stimuli=cue, rho0=rho)
-        other = np.setdiff1d(np.arange(n_e), np.concatenate([first, second]))
         out = {}
         for job, r in zip(jobs, res, strict=True):
-            t, i = r.spike_t / 1000.0, r.spike_i
-            counts = np.bincount(i[(t >= 0.5) & (t < 0.65)], minlength=n_e)[:n_e]
+            counts = cue_counts(r, n_e)
             out[job] = recall_auc(counts[group[n_cue:]], counts[other])
         return out
 

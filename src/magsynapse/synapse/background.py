@@ -16,8 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import MagsynapseError
-from .calcium import CALCIUM_MODELS, c_pre_effective, calcium_trace, nmda_charge
-from .params import BISTABLE_SETS, NMDA_VOLTAGE
+from .calcium import CALCIUM_MODELS
 
 #: [Mg]o grid of the table, mM.
 MG_GRID = np.geomspace(0.01, 20.0, 161)
@@ -32,32 +31,17 @@ def entry_per_spike(
     block_model: str = "jahr_stevens_1990",
 ) -> float:
     """Calcium entry of one presynaptic spike alone, at [Mg]o ``mg`` (mM) and GluN2B share
-    ``f_2b``: the time integral of the NMDA calcium influx (µM, ``nmda_voltage``), or
-    τ_Ca × the presynaptic amplitude (``linear``, GB2012 units × ms).
+    ``f_2b``: the calcium model's ``background_entry`` — the time integral of the NMDA
+    calcium influx (µM, ``nmda_voltage``), or τ_Ca × the presynaptic amplitude
+    (``linear``, GB2012 units × ms).
 
     >>> e8, e12 = (entry_per_spike(m, 0.5) for m in (0.8, 1.2))
     >>> 0.6 < e12 / e8 < 0.75
     True
     """
-    model = CALCIUM_MODELS[calcium]
-    if not model.has_influx:
-        s = BISTABLE_SETS[parameter_set]
-        if "c_pre" not in s.params:
-            raise MagsynapseError(f"parameter_set: {parameter_set!r} has no linear amplitudes")
-        return float(s["tau_ca"] * c_pre_effective(s["c_pre"], mg, block_model) * nmda_charge(f_2b))
-    total = NMDA_VOLTAGE["i_f"] + NMDA_VOLTAGE["i_s"]
-    dt, t_end = 0.1, 15.0 * NMDA_VOLTAGE["tau_s"]
-    tr = calcium_trace(
-        calcium,
-        [0.0],
-        [],
-        mg=mg,
-        t_end=t_end,
-        dt=dt,
-        block_model=block_model,
-        overrides={"i_f": (1.0 - f_2b) * total, "i_s": f_2b * total},
+    return CALCIUM_MODELS[calcium].background_entry(
+        mg, f_2b, parameter_set=parameter_set, block_model=block_model
     )
-    return float(np.trapezoid(tr.influx.values, dx=dt))
 
 
 class BackgroundCalcium:

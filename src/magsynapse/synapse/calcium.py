@@ -223,6 +223,11 @@ class CalciumModel:
     def references(self) -> set[str]:
         return set()
 
+    def background_entry(self, mg, f_2b, *, parameter_set, block_model) -> float:
+        """Calcium entry of one presynaptic spike that no postsynaptic spike follows (the
+        background activity of :mod:`.background`)."""
+        raise NotImplementedError
+
     def __repr__(self) -> str:
         return f"<calcium model {self.name}>"
 
@@ -297,6 +302,15 @@ class Linear(CalciumModel):
             )
         pre_amp = c_pre_effective(s["c_pre"], mg, block_model)
         return s["tau_ca"] * (pre_amp + s["c_post"]), s["tau_ca"] * pre_amp, [s, LINEAR_CALCIUM]
+
+    def background_entry(self, mg, f_2b, *, parameter_set, block_model):
+        """Calcium entry of one presynaptic spike alone: τ_Ca × its amplitude at [Mg]o
+        ``mg`` and GluN2B share ``f_2b`` (GB2012 units × ms)."""
+        s = BISTABLE_SETS[parameter_set]
+        if natural_calcium(s) != self.name:
+            raise MagsynapseError(f"parameter_set: {parameter_set!r} has no linear amplitudes")
+        amp = c_pre_effective(s["c_pre"], mg, block_model) * nmda_charge(f_2b)
+        return float(s["tau_ca"] * amp)
 
     def parameter_sets(self, sets, ca_params):
         return [LINEAR_CALCIUM]
@@ -401,6 +415,25 @@ class NmdaVoltage(CalciumModel):
         corr = ds.ca_influx.sel(activity="correlated").values
         uncorr = ds.ca_influx.sel(activity="uncorrelated").values
         return corr, uncorr, [NMDA_VOLTAGE]
+
+    def background_entry(self, mg, f_2b, *, parameter_set, block_model):
+        """Calcium entry of one presynaptic spike alone, at rest: the time integral of
+        the influx (µM) at [Mg]o ``mg`` and GluN2B share ``f_2b`` (``parameter_set`` is
+        not used: the calcium parameters are the model's)."""
+        total = self.params["i_f"] + self.params["i_s"]
+        dt = 0.1
+        tr = self.trace(
+            [0.0],
+            [],
+            mg=mg,
+            t_end=15.0 * self.params["tau_s"],
+            dt=dt,
+            parameter_set=parameter_set,
+            block_model=block_model,
+            v_clamp=None,
+            overrides={"i_f": (1.0 - f_2b) * total, "i_s": f_2b * total},
+        )
+        return float(np.trapezoid(tr.influx.values, dx=dt))
 
     def parameter_sets(self, sets, ca_params):
         return [ca_params]
