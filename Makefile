@@ -29,6 +29,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_stdp.py --out bench-out
 	$(BIN)/python benchmarks/bench_network.py --out bench-out
 	$(BIN)/python benchmarks/bench_chronic.py --out bench-out
+	$(BIN)/python benchmarks/bench_trial.py --out bench-out
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

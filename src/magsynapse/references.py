@@ -340,6 +340,93 @@ _ENTRIES = [
         doi="10.1016/0896-6273(93)90084-5",
     ),
     Source(
+        "tombaugh_2004",
+        "Tombaugh TN (2004). Trail Making Test A and B: normative data stratified by age "
+        "and education. Arch Clin Neuropsychol 19:203-214.",
+        doi="10.1016/S0887-6177(03)00039-8",
+    ),
+    Source(
+        "ashendorf_2008",
+        "Ashendorf L, Jefferson AL, O'Connor MK, et al. (2008). Trail Making Test errors in "
+        "normal aging, mild cognitive impairment, and dementia. Arch Clin Neuropsychol "
+        "23:129-137 (Table 3).",
+        url="https://pmc.ncbi.nlm.nih.gov/articles/PMC2693196/",
+    ),
+    Source(
+        "sanchez_cubillo_2009",
+        "Sanchez-Cubillo I, Perianez JA, Adrover-Roig D, et al. (2009). Construct validity "
+        "of the Trail Making Test: role of task-switching, working memory, "
+        "inhibition/interference control, and visuomotor abilities. J Int Neuropsychol Soc "
+        "15:438-450.",
+        doi="10.1017/S1355617709090626",
+    ),
+    Source(
+        "brain_lang_2020",
+        "Younger (23 y, n = 40) and older (67 y, n = 38) adults' WAIS-III digit span and "
+        "CVLT delayed recall, Table 1 of Brain Lang 206:104771 (2020).",
+        url="https://pmc.ncbi.nlm.nih.gov/articles/PMC7754257/",
+    ),
+    Source(
+        "calamia_2012",
+        "Calamia M, Markon K, Tranel D (2012). Scoring higher the second time around: "
+        "meta-analyses of practice effects in neuropsychological assessment. Clin "
+        "Neuropsychol 26:543-570 (prediction equation as restated in Table 1 of "
+        "PMC7765738).",
+        doi="10.1080/13854046.2012.680913",
+    ),
+    Source(
+        "scharfen_2018",
+        "Scharfen J, Jansen K, Holling H (2018). Retest effects in working memory capacity "
+        "tests: a meta-analysis. Psychon Bull Rev 25:2175-2199.",
+        doi="10.3758/s13423-018-1461-6",
+    ),
+    Source(
+        "batista_2013",
+        "Test-retest reliability of the ELSA-Brasil cognitive battery (n = 160, mean age 52, "
+        "~20 days): TMT-B ICC 0.91. Dement Neuropsychol 7(4):367-373 (2013).",
+    ),
+    Source(
+        "alioto_2017",
+        "Alioto AG, Kramer JH, Borish S, et al. (2017). Long-term test-retest reliability "
+        "of the California Verbal Learning Test - second edition. Clin Neuropsychol "
+        "31:1449-1458.",
+        url="https://pmc.ncbi.nlm.nih.gov/articles/PMC5737761/",
+    ),
+    Source(
+        "fryar_2025",
+        "Fryar CD, et al. (2025). Anthropometric reference data for children and adults: "
+        "United States, August 2021-August 2023. Vital Health Stat 3(50), Table 3.",
+        url="https://www.cdc.gov/nchs/data/series/sr_03/sr03-050.pdf",
+    ),
+    Source(
+        "ford_mokdad_2003",
+        "Ford ES, Mokdad AH (2003). Dietary magnesium intake in a national sample of US "
+        "adults. J Nutr 133:2879-2882.",
+        doi="10.1093/jn/133.9.2879",
+    ),
+    Source(
+        "nhanes_sleep_2021",
+        "Self-reported sleep of 2,495 NHANES 2015-2016 adults: 7.74 +/- 1.24 h (Table 1), "
+        "BMC Public Health 21 (2021).",
+        doi="10.1186/s12889-021-10369-9",
+    ),
+    Source(
+        "liu_2016",
+        "Liu G, Weinger JG, Lu ZL, Xue F, Sadeghpour S (2016). Efficacy and safety of "
+        "MMFS-01, a synapse density enhancer, for treating cognitive impairment in older "
+        "adults: a randomized, double-blind, placebo-controlled trial. J Alzheimers Dis "
+        "49:971-990.",
+        doi="10.3233/JAD-150538",
+    ),
+    Source(
+        "hausenblas_2024",
+        "Hausenblas HA, Lynch T, Hooper S, Shrestha A, Rosendale D, Gu J (2024). "
+        "Magnesium-L-threonate improves sleep quality and daytime functioning in adults "
+        "with self-reported sleep problems: a randomized controlled trial. Sleep Med X "
+        "8:100121.",
+        doi="10.1016/j.sleepx.2024.100121",
+    ),
+    Source(
         "magsynapse_choice",
         "magsynapse modelling choice, documented in docs/models.md with its reason.",
     ),

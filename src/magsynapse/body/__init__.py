@@ -11,7 +11,7 @@ name: :data:`SOLVERS`), the dosing schedule (:mod:`.schedule`), the steady state
 """
 
 from .coupling import synaptic_mg
-from .params import pk_parameters
+from .params import pk_parameters, weight_factors
 from .pk import OBSERVABLES, barrier, compare, simulate
 from .regimen import Dose, Regimen, make_regimen
 from .salts import SALTS, Salt, get_salt
@@ -32,4 +32,5 @@ __all__ = [
     "pk_parameters",
     "simulate",
     "synaptic_mg",
+    "weight_factors",
 ]

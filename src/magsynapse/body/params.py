@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 from importlib import resources
 
+import numpy as np
+
 from ..errors import MagsynapseError
 from ..provenance import Param, ParameterSet
 
@@ -270,6 +272,34 @@ def _build(species: str) -> ParameterSet:
 
 
 SPECIES = ("human", "rat")
+
+#: Allometric exponents of the human parameters that follow body weight between adults
+#: (the rule the rat set uses: volumes and amounts ∝ BW, filtration ∝ BW^0.75; renal
+#: reabsorption follows filtration). Gut and brain parameters do not scale: absorption
+#: capacity and brain volume vary little with body weight.
+WEIGHT_SCALING = {
+    "v_plasma": 1.0,
+    "fast_pool": 1.0,
+    "slow_pool": 1.0,
+    "v_thr": 1.0,
+    "gfr": 0.75,
+    "km_renal": 0.75,
+}
+
+
+def weight_factors(weight_kg) -> dict:
+    """Factors on the human parameters of adults weighing ``weight_kg`` (one or an array)
+    against the 70-kg reference (:data:`WEIGHT_SCALING`).
+
+    >>> f = weight_factors([70.0, 140.0])
+    >>> f["v_plasma"].tolist(), round(float(f["gfr"][1]), 4)
+    ([1.0, 2.0], 1.6818)
+    """
+    w = np.asarray(weight_kg, dtype=float)
+    if np.any(~(w > 0)) or np.any(~np.isfinite(w)):
+        raise MagsynapseError("weight: body weights must be finite and > 0 kg")
+    ratio = w / _HUMAN["weight"].value
+    return {key: ratio**e for key, e in WEIGHT_SCALING.items()}
 
 
 def pk_parameters(species: str = "human") -> ParameterSet:

@@ -7,7 +7,7 @@ are drawn from their priors — with the observables of docs/specification.md §
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import xarray as xr
@@ -77,12 +77,17 @@ def run_states(
     seed: int | None = None,
     *,
     solver: str = DEFAULT_SOLVER,
+    entities: Sequence[Mapping[str, object]] | None = None,
+    values: Mapping[str, object] | None = None,
+    factors: Mapping[str, object] | None = None,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """States at ``t_out`` (shape (len(t_out), n, N_STATES)) and the parameter arrays.
 
     One sample (``samples=0``, nominal parameters) or ``samples`` draws (with ``seed``),
     from the diet-only baseline, integrated by ``solver`` (a name in
-    :data:`~magsynapse.body.solvers.SOLVERS`) for the baseline and the regimen alike.
+    :data:`~magsynapse.body.solvers.SOLVERS`) for the baseline and the regimen alike;
+    ``entities``, ``values`` and ``factors`` as
+    :func:`~magsynapse.body.priors.parameter_arrays`.
 
     Examples
     --------
@@ -94,7 +99,14 @@ def run_states(
     """
     get_solver(solver)
     n = samples if samples else 1
-    p = parameter_arrays(params, n, seed if samples else None)
+    p = parameter_arrays(
+        params,
+        n,
+        seed if samples else None,
+        entities=entities,
+        values=values,
+        factors=factors,
+    )
     r = derive(p)
     y0 = baseline(r, p, solver=solver)
     return integrate(y0, regimen, r, p, t_out, solver=solver), p
@@ -118,6 +130,10 @@ def simulate(
     step_h: float | None = None,
     params: ParameterSet | None = None,
     solver: str = DEFAULT_SOLVER,
+    entities: Sequence[Mapping[str, object]] | None = None,
+    values: Mapping[str, object] | None = None,
+    factors: Mapping[str, object] | None = None,
+    bands: bool = True,
 ) -> xr.Dataset:
     """Simulate a regimen from the diet-only baseline.
 
@@ -163,7 +179,17 @@ def simulate(
     get_solver(solver)
     ps = params if params is not None else pk_parameters(species)
     t_out = _time_grid(regimen, step_h, samples)
-    states, p = run_states(regimen, ps, t_out, samples, seed, solver=solver)
+    states, p = run_states(
+        regimen,
+        ps,
+        t_out,
+        samples,
+        seed,
+        solver=solver,
+        entities=entities,
+        values=values,
+        factors=factors,
+    )
     obs = observables(states, p)
     if samples:
         data = {k: (("time", "sample"), v) for k, v in obs.items()}
@@ -175,7 +201,7 @@ def simulate(
     for k, (unit, desc) in OBSERVABLES.items():
         ds[k].attrs.update(units=unit, long_name=desc)
     ds.time.attrs.update(units="h", long_name="time since the start (08:00 of day 0)")
-    if samples:
+    if samples and bands:
         q = ds[list(OBSERVABLES)].quantile([0.05, 0.5, 0.95], dim="sample")
         for k in OBSERVABLES:
             ds[f"{k}_band"] = q[k].transpose("quantile", "time")

@@ -8,14 +8,24 @@ posterior, every other one from its own prior.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
+from ..errors import MagsynapseError
 from ..provenance import ParameterSet
 from ..random import generator
 
 
 def parameter_arrays(
-    ps: ParameterSet, n: int = 1, seed: int | None = None, purpose: str = "prior"
+    ps: ParameterSet,
+    n: int = 1,
+    seed: int | None = None,
+    purpose: str = "prior",
+    *,
+    entities: Sequence[Mapping[str, object]] | None = None,
+    values: Mapping[str, object] | None = None,
+    factors: Mapping[str, object] | None = None,
 ) -> dict[str, np.ndarray]:
     """Parameter values as arrays of length ``n``: the nominal values, or draws.
 
@@ -51,7 +61,37 @@ def parameter_arrays(
     >>> a = parameter_arrays(ps, 2, seed=1)["t_csf"]
     >>> bool(a[0] != a[1]), bool(a[1] == parameter_arrays(ps, 5, seed=1)["t_csf"][1])
     (True, True)
+    >>> w = parameter_arrays(ps, 2, seed=1, entities=[{"subject": 4}, {"subject": 9}],
+    ...                      values={"weight": [60.0, 80.0]})
+    >>> w["weight"].tolist(), bool(w["t_csf"][1] == parameter_arrays(
+    ...     ps, 1, seed=1, entities=[{"subject": 9}])["t_csf"][0])
+    ([60.0, 80.0], True)
     """
+    if entities is not None:
+        entities = list(entities)
+        if len(entities) != n:
+            raise MagsynapseError(f"entities: need one per row ({n}), got {len(entities)}")
+    out = _draws(ps, n, seed, purpose, entities)
+    for key, value in (values or {}).items():
+        if key not in ps.params:
+            raise MagsynapseError(f"values: {key!r} is not a parameter of {ps.name}")
+        v = np.asarray(value, dtype=float)
+        if v.ndim > 1 or (v.ndim == 1 and v.size != n) or np.any(~np.isfinite(v)):
+            raise MagsynapseError(f"values: {key} needs {n} finite values (or one)")
+        out[key] = np.broadcast_to(v, (n,)).copy()
+    for key, value in (factors or {}).items():
+        if key not in ps.params:
+            raise MagsynapseError(f"factors: {key!r} is not a parameter of {ps.name}")
+        f = np.asarray(value, dtype=float)
+        if f.ndim > 1 or (f.ndim == 1 and f.size != n) or np.any(~(f > 0)):
+            raise MagsynapseError(f"factors: {key} needs {n} positive factors (or one)")
+        out[key] = out[key] * f
+    return out
+
+
+def _draws(
+    ps: ParameterSet, n: int, seed: int | None, purpose: str, entities
+) -> dict[str, np.ndarray]:
     if seed is None:
         return {k: np.full(n, float(v)) for k, v in ps.values().items()}
     posterior = (ps.calibration or {}).get("posterior")
@@ -59,7 +99,7 @@ def parameter_arrays(
     chol = np.linalg.cholesky(np.asarray(posterior["log_covariance"])) if posterior else None
     out = {k: np.empty(n) for k in ps.params}
     for i in range(n):
-        rng = generator(seed, purpose, sample=i)
+        rng = generator(seed, purpose, **(entities[i] if entities else {"sample": i}))
         if joint:
             factors = np.exp(chol @ rng.standard_normal(len(joint)))
             for key, f in zip(joint, factors, strict=True):

@@ -14,7 +14,7 @@ import warnings
 
 import click
 
-from . import body, chronic, network, study, synapse
+from . import body, chronic, network, people, study, synapse
 
 __all__ = ["cli", "main"]
 
@@ -28,7 +28,7 @@ def cli() -> None:
     """magsynapse: how magnesium shapes what a synapse learns."""
 
 
-for _module in (synapse, body, network, chronic, study):
+for _module in (synapse, body, network, chronic, people, study):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

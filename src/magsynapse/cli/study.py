@@ -51,5 +51,25 @@ def calibrate_dp_nmda(write: bool) -> None:
         click.echo(f"wrote {write_set(result)}")
 
 
+@calibrate.command("emulator")
+@write_option("Ship the fitted design with the package (network/data/emulators).")
+@one_line_errors
+def calibrate_emulator(write: bool) -> None:
+    """Fit the people emulator of the network readouts (64 points x 8 networks, minutes)
+    and print its residual SD and its error against fresh network runs."""
+    from ..network.emulator import validate
+    from ..people.mechanism import default_emulator, ship_emulator
+
+    em = default_emulator()
+    v = validate(em, points=16, seeds=(101,))
+    for name in ("recall", "rho_inside", "log_snr"):
+        click.echo(
+            f"{name}: residual SD {float(v[f'residual_sd_{name}']):.3f}, "
+            f"RMSE against fresh runs {float(v[f'rmse_{name}']):.3f}"
+        )
+    if write:
+        click.echo(f"wrote {ship_emulator(em)}")
+
+
 #: The commands of this module, added to the top-level group.
 COMMANDS = [study, cite, calibrate]

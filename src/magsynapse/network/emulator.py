@@ -22,6 +22,7 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from itertools import combinations_with_replacement
 from pathlib import Path
 
@@ -123,13 +124,26 @@ class Emulator:
     design: xr.Dataset
     config: NetworkConfig
 
-    def scaled(self, values: Mapping[str, np.ndarray]) -> np.ndarray:
-        """Inputs scaled to [−1, 1]; one out of its range is an error."""
-        return _scaled(self.ranges, values)
+    def scaled(self, values: Mapping[str, np.ndarray], extrapolate: bool = False) -> np.ndarray:
+        """Inputs scaled to [−1, 1]; one out of its range is an error unless
+        ``extrapolate``."""
+        return _scaled(self.ranges, values, extrapolate)
 
-    def predict(self, conditions: xr.Dataset) -> xr.Dataset:
+    def outside(self, conditions: xr.Dataset) -> xr.DataArray:
+        """Whether each condition leaves the fitted ranges (any input)."""
+        values, flat = network_inputs(conditions, self.config)
+        out = np.zeros(flat.shape, dtype=bool).ravel()
+        for name in INPUTS:
+            lo, hi = self.ranges[name]
+            x = np.asarray(values[name], float).ravel()
+            out |= (x < lo - 1e-12) | (x > hi + 1e-12)
+        return xr.DataArray(out.reshape(flat.shape), dims=flat.dims)
+
+    def predict(self, conditions: xr.Dataset, extrapolate: bool = False) -> xr.Dataset:
         """The surface at each condition: ``recall``, ``rho_inside``, ``snr`` (from the
         log) and, per readout, ``*_sd`` (the scatter a single network run would add).
+        A condition outside the fitted ranges is an error, or with ``extrapolate`` the
+        quadratic continued (say so: :meth:`outside` tells which).
 
         Examples
         --------
@@ -141,7 +155,7 @@ class Emulator:
         ('x',)
         """
         values, flat = network_inputs(conditions, self.config)
-        basis = quadratic_basis(self.scaled(values))
+        basis = quadratic_basis(self.scaled(values, extrapolate))
         out = xr.Dataset()
         for name in READOUTS:
             pred = (basis @ self.coefficients[name]).reshape(flat.shape)
@@ -154,12 +168,14 @@ class Emulator:
         return out
 
 
-def _scaled(ranges: Mapping[str, tuple[float, float]], values) -> np.ndarray:
+def _scaled(
+    ranges: Mapping[str, tuple[float, float]], values, extrapolate: bool = False
+) -> np.ndarray:
     cols = []
     for name in INPUTS:
         lo, hi = ranges[name]
         x = np.asarray(values[name], dtype=float)
-        if np.any(x < lo - 1e-12) or np.any(x > hi + 1e-12):
+        if not extrapolate and (np.any(x < lo - 1e-12) or np.any(x > hi + 1e-12)):
             raise MagsynapseError(
                 f"emulator: {name} {x.min():g}-{x.max():g} leaves its fitted range "
                 f"{lo:g}-{hi:g}; run the network, or fit the emulator wider"
@@ -171,6 +187,12 @@ def _scaled(ranges: Mapping[str, tuple[float, float]], values) -> np.ndarray:
 def _cache_dir() -> Path:
     root = os.environ.get("MAGSYNAPSE_CACHE") or Path.home() / ".cache" / "magsynapse"
     return Path(root) / "emulators"
+
+
+def _shipped(name: str) -> Path | None:
+    """A design shipped with the package (``network/data/emulators``), if there is one."""
+    path = Path(str(resources.files("magsynapse.network").joinpath("data/emulators", name)))
+    return path if path.is_file() else None
 
 
 def _key(cfg: NetworkConfig, ranges, points, seeds, observe, snr_T, design_seed) -> str:
@@ -185,6 +207,26 @@ def _key(cfg: NetworkConfig, ranges, points, seeds, observe, snr_T, design_seed)
         "version": __version__,
     }
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+def design_key(
+    config: NetworkConfig | str = "mgnet_memory",
+    *,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
+    points: int = 40,
+    seeds: Sequence[int] = tuple(range(1, 9)),
+    observe: float = 0.2,
+    snr_T: float = 0.5,
+    design_seed: int = 0,
+) -> str:
+    """The cache key of the emulator :func:`fit_emulator` would fit with these arguments.
+
+    >>> design_key() == design_key(points=40) != design_key(points=41)
+    True
+    """
+    cfg = load_config(config) if isinstance(config, str) else config
+    ranges = {**DEFAULT_RANGES, **(ranges or {})}
+    return _key(cfg, ranges, points, [int(s) for s in seeds], observe, snr_T, design_seed)
 
 
 def _design_conditions(ranges, points: int, design_seed: int) -> xr.Dataset:
@@ -240,7 +282,9 @@ def fit_emulator(
     cache : path, "default" or None
         Folder of cached fits (``"default"``: ``$MAGSYNAPSE_CACHE/emulators`` or
         ``~/.cache/magsynapse/emulators``; None: no cache). The key covers the network
-        configuration, ranges, design, seeds, tasks and package version.
+        configuration, ranges, design, seeds, tasks and package version. A design of
+        the same key shipped with the package (``network/data/emulators``, written by
+        ``magsynapse calibrate emulator --write``) is used before the cache.
 
     Returns
     -------
@@ -260,9 +304,10 @@ def fit_emulator(
         raise MagsynapseError("points: need at least 2 design points")
     seeds = [int(s) for s in seeds]
     path = None
+    name = f"{_key(cfg, ranges, points, seeds, observe, snr_T, design_seed)}.nc"
     if cache is not None:
         folder = _cache_dir() if cache == "default" else Path(cache)
-        path = folder / f"{_key(cfg, ranges, points, seeds, observe, snr_T, design_seed)}.nc"
+        path = _shipped(name) or folder / name
     if path is not None and path.is_file():
         design = load(path)
     else:

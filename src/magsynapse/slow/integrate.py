@@ -16,7 +16,7 @@ Process S on its periodic orbit. With the drivers at the reference nothing moves
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -272,6 +272,8 @@ def integrate(
     record_h: float = 6.0,
     cycle: Drivers | None = None,
     cycle_days: int = 60,
+    entities: Sequence[Mapping[str, object]] | None = None,
+    values: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     """Integrate the slow states over the drivers' time span.
 
@@ -303,6 +305,13 @@ def integrate(
         of the day's mean.
     cycle_days : int
         Days of the reference cycle before t = 0.
+    entities : sequence of mapping, optional
+        With samples: each sample's stream entities (e.g. ``{"subject": k}``) instead of
+        ``{"sample": k}`` (:func:`magsynapse.body.priors.parameter_arrays`).
+    values : mapping, optional
+        Per-sample parameter values replacing the draws (e.g. a cohort's ``f_2b0`` by
+        age, or ``wake_hours`` by habitual sleep; waking hours must be multiples of
+        ``step_h``).
 
     Returns
     -------
@@ -322,9 +331,8 @@ def integrate(
     if not (math.isfinite(step_h) and step_h > 0):
         raise MagsynapseError(f"step_h: must be > 0 h (got {step_h})")
     per_day = 24.0 / step_h
-    wake_steps = params["wake_hours"] / step_h
-    if abs(per_day - round(per_day)) > 1e-9 or abs(wake_steps - round(wake_steps)) > 1e-9:
-        raise MagsynapseError("step_h: must divide 24 h and the waking hours")
+    if abs(per_day - round(per_day)) > 1e-9:
+        raise MagsynapseError("step_h: must divide 24 h")
     every = record_h / step_h
     if not (record_h > 0 and abs(every - round(every)) < 1e-9):
         raise MagsynapseError("record_h: must be a positive multiple of step_h")
@@ -339,21 +347,30 @@ def integrate(
     else:
         chosen = get_pathways([p.name if isinstance(p, Pathway) else p for p in pathways])
     active = {p.name for p in chosen}
-    n = max(samples, 1)
+    n = samples if samples else drivers.samples  # nominal rows: one per driver sample
     drivers = _broadcast(drivers, n)
-    n = drivers.samples
     p = {
         k: np.broadcast_to(v, (n,)).copy()
         for k, v in parameter_arrays(
-            params, n, seed if samples else None, purpose="slow_prior"
+            params,
+            n,
+            seed if samples else None,
+            purpose="slow_prior",
+            entities=entities,
+            values=values,
         ).items()
     }
+    wake_steps = p["wake_hours"] / step_h
+    if np.any(np.abs(wake_steps - np.round(wake_steps)) > 1e-9) or np.any(
+        (p["wake_hours"] <= 0) | (p["wake_hours"] >= 24)
+    ):
+        raise MagsynapseError("wake_hours: must lie in 0-24 h and be multiples of step_h")
     p["f_2b_ref"] = np.full(n, AGES["rat"]["young"].f_2b0.value)
     p["mg_o_ref"], p["mg_i_ref"] = drivers.mg_o_ref, drivers.mg_i_ref
     p["s_morning"], p["downscaling_rate"], p["potentiation"] = _sleep_calibration(p)
     s = _initial_state(drivers, p, calcium, active)
 
-    wake_h = float(params["wake_hours"])
+    wake_h = p["wake_hours"]
 
     def on_grid(d: Drivers, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mo = np.stack([np.interp(t, d.time, col) for col in d.mg_o.T], axis=1)
@@ -361,7 +378,7 @@ def integrate(
         return mo, mi * p["mg_i_factor"]
 
     def step(k: int, mo: np.ndarray, mi: np.ndarray) -> None:
-        env = Env(mo[k], mi[k], (k * step_h) % 24.0 >= wake_h - 1e-9, step_h)
+        env = Env(mo[k], mi[k], (k * step_h) % 24.0 >= wake_h - 1e-9, step_h)  # per sample
         rate = s.atp if "energy" in active else 1.0
         for pathway in chosen:
             pathway.step(s, env, p, rate)

@@ -60,11 +60,12 @@ class State:
 
 @dataclass(frozen=True)
 class Env:
-    """The drivers of one step: brain [Mg] (mM), whether asleep, its length (h)."""
+    """The drivers of one step: brain [Mg] (mM), whether asleep (per sample, or one
+    bool for all), its length (h)."""
 
     mg_o: np.ndarray
     mg_i: np.ndarray
-    asleep: bool
+    asleep: np.ndarray | bool
     h: float
 
 
@@ -185,15 +186,16 @@ class Sleep(Pathway):
     description = "Process S; wake potentiation and slow-wave downscaling of synaptic strength"
 
     def step(self, s, env, p, rate):
-        if not env.asleep:
-            s.sleep_pressure = 1.0 - (1.0 - s.sleep_pressure) * np.exp(-env.h / p["tau_wake"])
-            s.synaptic_strength = s.synaptic_strength + p["potentiation"] * env.h
-            return
+        asleep = np.asarray(env.asleep)
+        awake_s = 1.0 - (1.0 - s.sleep_pressure) * np.exp(-env.h / p["tau_wake"])
+        awake_w = s.synaptic_strength + p["potentiation"] * env.h
         tau_s = p["tau_sleep"]
         integral = s.sleep_pressure * tau_s * (1.0 - np.exp(-env.h / tau_s))  # ∫S over the step
         gain = (env.mg_o / p["mg_o_ref"]) ** p["mg_sleep"]
-        s.synaptic_strength = s.synaptic_strength * np.exp(-p["downscaling_rate"] * gain * integral)
-        s.sleep_pressure = s.sleep_pressure * np.exp(-env.h / tau_s)
+        asleep_w = s.synaptic_strength * np.exp(-p["downscaling_rate"] * gain * integral)
+        asleep_s = s.sleep_pressure * np.exp(-env.h / tau_s)
+        s.sleep_pressure = np.where(asleep, asleep_s, awake_s)
+        s.synaptic_strength = np.where(asleep, asleep_w, awake_w)
 
 
 #: Every pathway, in the order a step runs them (energy sets the rate the others use).

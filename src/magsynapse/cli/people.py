@@ -1,0 +1,187 @@
+"""People commands: ``cohort`` (a virtual cohort at baseline) and ``trial`` (in-silico
+replicates of a design; ``trial power`` for power versus size)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .options import check_out, finish, one_line_errors, out_option
+from .paramtypes import Values
+
+
+class AgeRange(click.ParamType):
+    """``LOW:HIGH`` in years.
+
+    >>> AgeRange().convert("50:70", None, None)
+    (50.0, 70.0)
+    """
+
+    name = "low:high"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        parts = str(value).split(":")
+        try:
+            lo, hi = (float(p) for p in parts)
+        except ValueError:
+            self.fail(f"{value!r}: give LOW:HIGH in years, e.g. 50:70", param, ctx)
+        if not lo <= hi:
+            self.fail(f"{value!r}: LOW must be <= HIGH", param, ctx)
+        return lo, hi
+
+
+def _seed_option():
+    return click.option("--seed", type=int, required=True, help="Root seed (an integer).")
+
+
+def _design_option():
+    return click.option(
+        "--design",
+        required=True,
+        help="A built-in design (liu2016; 'template' to start one) or a design TOML file.",
+    )
+
+
+def _scheduler_options(func):
+    func = click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=2,
+        show_default=True,
+        help="Workers of the local dask cluster.",
+    )(func)
+    func = click.option(
+        "--scheduler",
+        default="local",
+        show_default=True,
+        help="'local' (a dask LocalCluster), 'none' (this process) or tcp://HOST:PORT.",
+    )(func)
+    return click.option(
+        "--work-dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Folder of finished chunks: a re-run with the same folder resumes.",
+    )(func)
+
+
+@click.command("cohort")
+@click.option("--n", "n", type=click.IntRange(min=1), required=True, help="People.")
+@click.option("--age", type=AgeRange(), default="50:70", show_default=True, help="Ages (y).")
+@click.option(
+    "--female-fraction",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Share of women.",
+)
+@_seed_option()
+@out_option()
+@one_line_errors
+def cohort(n, age, female_fraction, seed, out, no_plot) -> None:
+    """A virtual cohort at baseline: covariates, slow states, test scores, composite and
+    brain age of N people (network readouts from the emulator)."""
+    from ..people import cohort as run_cohort
+    from ..people.plot import plot_cohort
+
+    check_out(out)
+    ds = run_cohort(n, age=age, seed=seed, female_fraction=female_fraction)
+    if "brain_age" in ds:
+        gap = ds.brain_age - ds.age
+        click.echo(
+            f"{n} people aged {age[0]:g}-{age[1]:g}: brain age - age {float(gap.median()):+.1f} y "
+            f"(median), TMT-B {float(ds.score.sel(test='tmt_b').median()):.1f} s"
+        )
+    finish(ds, out, no_plot, plot_cohort)
+
+
+@click.group("trial", invoke_without_command=True)
+@click.pass_context
+@_design_option()
+@click.option(
+    "--replicates",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Trial replicates.",
+)
+@click.option(
+    "--n",
+    "n",
+    type=click.IntRange(min=4),
+    default=None,
+    help="People enrolled [default: the design's].",
+)
+@click.option("--null", is_flag=True, help="Switch the supplement off (a null trial).")
+@_seed_option()
+@_scheduler_options
+@out_option(required=False)
+@one_line_errors
+def trial(
+    ctx, design, replicates, n, null, seed, scheduler, workers, work_dir, out, no_plot
+) -> None:
+    """Replicates of a trial design, analysed as published: per person and visit the test
+    scores, composite and brain age; per replicate d, its interval and p; the power and
+    the predicted d beside the published one."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = {"design": design, "replicates": replicates, "null": null, "seed": seed}
+        return
+    from ..people import load_design, run_trial
+    from ..people.plot import plot_trial
+
+    if out is None:
+        raise click.BadParameter("give the output file", param_hint="'--out'")
+    check_out(out)
+    d = load_design(design)
+    if n is not None:
+        d = d.with_size(n)
+    ds = run_trial(
+        d,
+        replicates,
+        seed=seed,
+        effect=not null,
+        scheduler=scheduler,
+        workers=workers,
+        work_dir=work_dir,
+    )
+    s = json.loads(ds.attrs["summary"])
+    lo, hi = s["d_90"]
+    click.echo(
+        f"predicted d {s['d_median']:+.3f} (90 % {lo:+.3f} to {hi:+.3f}); power {s['power']:.2f}"
+    )
+    if "published_d" in s:
+        inside = "inside" if s["published_inside_90"] else "outside"
+        click.echo(f"published d {s['published_d']:+.2f}: {inside} the predicted 90 % interval")
+    finish(ds, out, no_plot, plot_trial)
+
+
+@trial.command("power")
+@click.option(
+    "--n",
+    "sizes",
+    type=Values("count", positive=True),
+    required=True,
+    help="People enrolled, a list or a range, e.g. 20:200:20.",
+)
+@out_option()
+@click.pass_context
+@one_line_errors
+def trial_power(ctx, sizes, out, no_plot) -> None:
+    """Power versus the number enrolled (the trial's --design, --replicates, --seed)."""
+    from ..people import load_design, power_curve
+    from ..people.plot import plot_power
+
+    check_out(out)
+    o = ctx.obj
+    d = load_design(o["design"])
+    ds = power_curve(
+        d, [int(s) for s in sizes], o["replicates"], seed=o["seed"], effect=not o["null"]
+    )
+    for n, p in zip(ds.n.values, ds.power.values, strict=True):
+        click.echo(f"n = {int(n)}: power {float(p):.2f}")
+    finish(ds, out, no_plot, plot_power)
+
+
+COMMANDS = [cohort, trial]
