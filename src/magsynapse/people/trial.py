@@ -36,6 +36,7 @@ from .. import __version__
 from ..errors import MagsynapseError
 from ..random import check_seed, generator
 from ..results import annotate, load, save
+from ..slow import PATHWAYS, get_pathways
 from .analysis import ancova
 from .cognition import (
     DEFAULT_TESTS,
@@ -76,6 +77,7 @@ def simulate_replicates(
     *,
     seed: int,
     effect: bool = True,
+    pathways: str | Sequence[str] = tuple(PATHWAYS),
 ) -> xr.Dataset:
     """Replicates ``replicates`` of ``design`` (people, scores, analysis), in one batch.
 
@@ -89,6 +91,8 @@ def simulate_replicates(
         Root seed.
     effect : bool
         False: the treated arm gets no supplement (a null trial).
+    pathways : str or sequence
+        Active slow pathways (:data:`magsynapse.slow.PATHWAYS`; default all).
 
     Returns
     -------
@@ -127,6 +131,7 @@ def simulate_replicates(
         body_entities=ents,
         slow_entities=[{"replicate": e["replicate"]} for e in ents],
         days=design.days,
+        pathways=pathways,
         emulator=default_emulator(),
     )
     tests = list(design.tests)
@@ -260,8 +265,14 @@ def _analyse(ds: xr.Dataset, design: Design) -> xr.Dataset:
     return ds
 
 
-def _key(design: Design, seed: int, effect: bool) -> str:
-    spec = {"design": design.to_dict(), "seed": seed, "effect": effect, "version": __version__}
+def _key(design: Design, seed: int, effect: bool, pathways=tuple(PATHWAYS)) -> str:
+    spec = {
+        "design": design.to_dict(),
+        "seed": seed,
+        "effect": effect,
+        "pathways": [p.name for p in get_pathways(pathways)],
+        "version": __version__,
+    }
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -269,12 +280,14 @@ def _chunk_path(folder: Path, key: str, first: int, last: int) -> Path:
     return folder / f"trial_{key}_{first}-{last}.nc"
 
 
-def run_chunk(design: Design, reps: list[int], seed: int, effect: bool, folder: str) -> str:
+def run_chunk(
+    design: Design, reps: list[int], seed: int, effect: bool, folder: str, pathways
+) -> str:
     """One task: replicates ``reps`` written to their chunk file (skipped if there)."""
-    path = _chunk_path(Path(folder), _key(design, seed, effect), reps[0], reps[-1])
+    path = _chunk_path(Path(folder), _key(design, seed, effect, pathways), reps[0], reps[-1])
     if path.exists():
         return str(path)
-    ds = simulate_replicates(design, reps, seed=seed, effect=effect)
+    ds = simulate_replicates(design, reps, seed=seed, effect=effect, pathways=pathways)
     fd, tmp = tempfile.mkstemp(prefix=PARTIAL, suffix=".nc", dir=folder)
     os.close(fd)
     save(ds, tmp)
@@ -292,6 +305,7 @@ def run_trial(
     workers: int = 2,
     work_dir: str | os.PathLike[str] | None = None,
     progress: bool = True,
+    pathways: str | Sequence[str] = tuple(PATHWAYS),
 ) -> xr.Dataset:
     """``replicates`` replicates of ``design``, summarised.
 
@@ -315,6 +329,8 @@ def run_trial(
         on dask). A re-run with the same folder resumes: chunks already written are read.
     progress : bool
         Show a progress bar of replicates done.
+    pathways : str or sequence
+        Active slow pathways (default all).
 
     Returns
     -------
@@ -330,7 +346,7 @@ def run_trial(
     chunks = [list(range(i, min(i + CHUNK, replicates))) for i in range(0, replicates, CHUNK)]
     bar = tqdm(total=replicates, desc="trial replicates", unit="rep", disable=not progress)
     parts: list[xr.Dataset] = []
-    key = _key(design, seed, effect)
+    key = _key(design, seed, effect, pathways)
     folder = Path(work_dir) if work_dir is not None else None
     if folder is not None:
         try:
@@ -345,12 +361,14 @@ def run_trial(
             if path is not None and path.exists():
                 parts.append(load(path))
             elif folder is not None:
-                parts.append(load(run_chunk(design, reps, seed, effect, str(folder))))
+                parts.append(load(run_chunk(design, reps, seed, effect, str(folder), pathways)))
             else:
-                parts.append(simulate_replicates(design, reps, seed=seed, effect=effect))
+                parts.append(
+                    simulate_replicates(design, reps, seed=seed, effect=effect, pathways=pathways)
+                )
             bar.update(len(reps))
     else:
-        parts = _on_dask(design, chunks, seed, effect, scheduler, workers, folder, bar)
+        parts = _on_dask(design, chunks, seed, effect, pathways, scheduler, workers, folder, bar)
     bar.close()
     ds = (
         xr.concat(
@@ -364,10 +382,12 @@ def run_trial(
         if len(parts) > 1
         else parts[0]
     )
-    return summarise(ds, design, seed=seed, effect=effect)
+    return summarise(ds, design, seed=seed, effect=effect, pathways=pathways)
 
 
-def _on_dask(design, chunks, seed, effect, scheduler, workers, folder, bar) -> list[xr.Dataset]:
+def _on_dask(
+    design, chunks, seed, effect, pathways, scheduler, workers, folder, bar
+) -> list[xr.Dataset]:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:  # pragma: no cover - depends on the installation
@@ -376,7 +396,7 @@ def _on_dask(design, chunks, seed, effect, scheduler, workers, folder, bar) -> l
     if folder is None:
         tmp = tempfile.TemporaryDirectory(prefix="magsynapse-trial-")
         folder = Path(tmp.name)
-    key = _key(design, seed, effect)
+    key = _key(design, seed, effect, pathways)
     todo = [c for c in chunks if not _chunk_path(folder, key, c[0], c[-1]).exists()]
     bar.update(sum(len(c) for c in chunks) - sum(len(c) for c in todo))
     own = None
@@ -407,7 +427,14 @@ def _on_dask(design, chunks, seed, effect, scheduler, workers, folder, bar) -> l
     return parts
 
 
-def summarise(ds: xr.Dataset, design: Design, *, seed: int, effect: bool) -> xr.Dataset:
+def summarise(
+    ds: xr.Dataset,
+    design: Design,
+    *,
+    seed: int,
+    effect: bool,
+    pathways: str | Sequence[str] = tuple(PATHWAYS),
+) -> xr.Dataset:
     """Power, the predicted d's median and 90 % interval, and the published values."""
     d = ds.d.values
     p = ds.p.values
@@ -445,6 +472,7 @@ def summarise(ds: xr.Dataset, design: Design, *, seed: int, effect: bool) -> xr.
         config={
             "design": design.to_dict(),
             "effect": effect,
+            "pathways": [p.name for p in get_pathways(pathways)],
             "replicates": int(ds.sizes["replicate"]),
             "emulator": "network readouts from magsynapse.network.emulator (people ranges)",
         },
@@ -457,7 +485,13 @@ def summarise(ds: xr.Dataset, design: Design, *, seed: int, effect: bool) -> xr.
 
 
 def power_curve(
-    design: Design, sizes: Sequence[int], replicates: int = 200, *, seed: int, effect: bool = True
+    design: Design,
+    sizes: Sequence[int],
+    replicates: int = 200,
+    *,
+    seed: int,
+    effect: bool = True,
+    progress: bool = True,
 ) -> xr.Dataset:
     """Power versus the number enrolled: replicates of the largest size, each analysed
     on its first n people for every n (permuted blocks keep every prefix balanced).
@@ -468,7 +502,7 @@ def power_curve(
     if not sizes or sizes[0] < 4:
         raise MagsynapseError("n: sizes must be integers >= 4")
     big = design.with_size(sizes[-1])
-    full = run_trial(big, replicates, seed=seed, effect=effect, progress=True)
+    full = run_trial(big, replicates, seed=seed, effect=effect, progress=progress)
     power, med = [], []
     for n in sizes:
         part = full.isel(subject=slice(0, n))

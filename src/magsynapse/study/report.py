@@ -20,6 +20,8 @@ from .chronic_chapter import chronic_chapter
 from .common import Report
 from .network_chapter import STEPS as NETWORK_STEPS
 from .network_chapter import network_chapter
+from .people_chapter import STEPS as PEOPLE_STEPS
+from .people_chapter import people_chapter
 from .synapse_chapter import STEPS as SYNAPSE_STEPS
 from .synapse_chapter import synapse_chapter
 
@@ -45,7 +47,7 @@ def run_study(out: Path, seed: int = 20261127, progress: bool = True) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     rep = Report()
-    steps = [*SYNAPSE_STEPS, *BODY_STEPS, *NETWORK_STEPS, *CHRONIC_STEPS]
+    steps = [*SYNAPSE_STEPS, *BODY_STEPS, *NETWORK_STEPS, *CHRONIC_STEPS, *PEOPLE_STEPS]
     bar = tqdm(total=len(steps), desc="default study", unit="step", disable=not progress)
 
     def step(name: str) -> None:
@@ -56,6 +58,7 @@ def run_study(out: Path, seed: int = 20261127, progress: bool = True) -> Path:
     body_chapter(rep, out, seed, step)
     network_chapter(rep, out, seed, step)
     chronic_chapter(rep, out, seed, step)
+    people_chapter(rep, out, seed, step)
     bar.close()
 
     # References and provenance
