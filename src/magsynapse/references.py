@@ -427,6 +427,24 @@ _ENTRIES = [
         doi="10.1016/j.sleepx.2024.100121",
     ),
     Source(
+        "mitterling_2015",
+        "Mitterling T, Hogl B, Schonwald SV, et al. (2015). Sleep and respiration in 100 "
+        "healthy Caucasian sleepers: a polysomnographic study according to American "
+        "Academy of Sleep Medicine standards. Sleep 38:867-875.",
+        url="https://pmc.ncbi.nlm.nih.gov/articles/PMC4434553/",
+    ),
+    Source(
+        "tucker_2007",
+        "Healthy young adults over 8 laboratory nights: intraclass correlation 73 % for "
+        "slow-wave sleep, 78-89 % for NREM delta power. J Sleep Res 16 (2007).",
+        doi="10.1111/j.1365-2869.2007.00594.x",
+    ),
+    Source(
+        "larsen_1995",
+        "Larsen LH, et al. (1995). 50 healthy adults aged 54-82: night-to-night "
+        "correlation of slow-wave sleep minutes 0.61 scored visually. Sleep 18:7-10.",
+    ),
+    Source(
         "magsynapse_choice",
         "magsynapse modelling choice, documented in docs/models.md with its reason.",
     ),

@@ -77,3 +77,55 @@ def test_bad_design_file_through_the_cli(tmp_path, capsys):
     code = main(["trial", "--design", str(path), "--seed", "1", "--out", str(tmp_path / "t.nc")])
     err = capsys.readouterr().err.strip()
     assert code == 2 and "visits week 13" in err and len(err.splitlines()) == 1
+
+
+def test_trial_and_power_commands(tmp_path, capsys):
+    text = resources.files("magsynapse.people").joinpath("designs/liu2016.toml").read_text()
+    text = (
+        text.replace("weeks = 12", "weeks = 2")
+        .replace("visits = [0, 6, 12]", "visits = [0, 2]")
+        .replace("visit = 12\nalpha", "visit = 2\nalpha")
+        .replace("enrolled = 51", "enrolled = 12")
+        .replace("completers = 44", "completers = 12")
+    )
+    path = tmp_path / "short.toml"
+    path.write_text(text)
+    out = tmp_path / "p.nc"
+    code = main(
+        [
+            "trial",
+            "power",
+            "--design",
+            str(path),
+            "--replicates",
+            "2",
+            "--seed",
+            "1",
+            "--n",
+            "8,12",
+            "--out",
+            str(out),
+            "--no-plot",
+        ]
+    )
+    assert code == 0 and out.exists()
+    assert "n = 12: power" in capsys.readouterr().out
+    code = main(
+        [
+            "trial",
+            "--design",
+            str(path),
+            "--replicates",
+            "2",
+            "--seed",
+            "1",
+            "--scheduler",
+            "none",
+            "--out",
+            str(tmp_path / "t.nc"),
+            "--no-plot",
+        ]
+    )
+    assert code == 0 and "predicted d" in capsys.readouterr().out
+    assert main(["trial", "--design", str(path), "--out", str(tmp_path / "x.nc")]) == 2
+    assert "--seed" in capsys.readouterr().err

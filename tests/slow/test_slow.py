@@ -195,3 +195,19 @@ def test_process_s_rises_and_decays_with_its_time_constants():
     s = ds.sleep_pressure.isel(sample=0).values
     assert 1 - s[16] == pytest.approx((1 - s[0]) * math.exp(-16 / 18.2), rel=1e-12)
     assert s[24] == pytest.approx(s[16] * math.exp(-8 / 4.2), rel=1e-12)
+
+
+def test_slow_wave_activity_follows_the_mg_gain_of_downscaling():
+    """The night's slow-wave activity is ∫ S·(mg_o/ref)^mg_sleep over the reference
+    night's ∫ S: with [Mg]o held at 1.5 × its reference it is 1.5^mg_sleep each morning,
+    and 1 with the sleep pathway's Mg link at zero."""
+    from magsynapse.slow import constant_drivers, integrate, slow_parameters
+
+    def calcium(mg_o, f, drive):
+        return drive * (0.4 + 1.2 * f) / (1 + 15.7 * mg_o)
+
+    d = constant_drivers(0.8, 0.5, days=3)
+    for e in (0.0, 0.5, -0.4):
+        ps = slow_parameters("rat").with_values(mg_sleep=e)
+        ds = integrate(d.clamped(1.2), calcium, ps, record_h=24.0, cycle=d)
+        np.testing.assert_allclose(ds.slow_wave.values[1:, 0], 1.5**e, rtol=1e-12)

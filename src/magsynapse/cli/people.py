@@ -33,15 +33,15 @@ class AgeRange(click.ParamType):
         return lo, hi
 
 
-def _seed_option():
-    return click.option("--seed", type=int, required=True, help="Root seed (an integer).")
+def _seed_option(required: bool = True):
+    return click.option("--seed", type=int, required=required, help="Root seed (an integer).")
 
 
 def _design_option():
     return click.option(
         "--design",
-        required=True,
-        help="A built-in design (liu2016; 'template' to start one) or a design TOML file.",
+        default=None,
+        help="A built-in design (liu2016, hausenblas2024; 'template' to start one) or a TOML file.",
     )
 
 
@@ -97,16 +97,30 @@ def cohort(n, age, female_fraction, seed, out, no_plot) -> None:
     finish(ds, out, no_plot, plot_cohort)
 
 
+def _trial_options(func):
+    func = _seed_option(required=False)(func)
+    func = click.option("--null", is_flag=True, help="Switch the supplement off (a null trial).")(
+        func
+    )
+    func = click.option(
+        "--replicates",
+        type=click.IntRange(min=1),
+        default=200,
+        show_default=True,
+        help="Trial replicates.",
+    )(func)
+    return _design_option()(func)
+
+
+def _required(value, option: str):
+    if value is None:
+        raise click.BadParameter("is required", param_hint=f"'{option}'")
+    return value
+
+
 @click.group("trial", invoke_without_command=True)
 @click.pass_context
-@_design_option()
-@click.option(
-    "--replicates",
-    type=click.IntRange(min=1),
-    default=200,
-    show_default=True,
-    help="Trial replicates.",
-)
+@_trial_options
 @click.option(
     "--n",
     "n",
@@ -114,27 +128,23 @@ def cohort(n, age, female_fraction, seed, out, no_plot) -> None:
     default=None,
     help="People enrolled [default: the design's].",
 )
-@click.option("--null", is_flag=True, help="Switch the supplement off (a null trial).")
-@_seed_option()
 @_scheduler_options
 @out_option(required=False)
 @one_line_errors
 def trial(
-    ctx, design, replicates, n, null, seed, scheduler, workers, work_dir, out, no_plot
+    ctx, design, replicates, null, seed, n, scheduler, workers, work_dir, out, no_plot
 ) -> None:
     """Replicates of a trial design, analysed as published: per person and visit the test
     scores, composite and brain age; per replicate d, its interval and p; the power and
-    the predicted d beside the published one."""
+    the predicted d beside the published one. ``trial power`` gives power versus size."""
     if ctx.invoked_subcommand is not None:
-        ctx.obj = {"design": design, "replicates": replicates, "null": null, "seed": seed}
         return
     from ..people import load_design, run_trial
     from ..people.plot import plot_trial
 
-    if out is None:
-        raise click.BadParameter("give the output file", param_hint="'--out'")
-    check_out(out)
-    d = load_design(design)
+    d = load_design(_required(design, "--design"))
+    seed = _required(seed, "--seed")
+    check_out(_required(out, "--out"))
     if n is not None:
         d = d.with_size(n)
     ds = run_trial(
@@ -158,6 +168,7 @@ def trial(
 
 
 @trial.command("power")
+@_trial_options
 @click.option(
     "--n",
     "sizes",
@@ -166,19 +177,17 @@ def trial(
     help="People enrolled, a list or a range, e.g. 20:200:20.",
 )
 @out_option()
-@click.pass_context
 @one_line_errors
-def trial_power(ctx, sizes, out, no_plot) -> None:
-    """Power versus the number enrolled (the trial's --design, --replicates, --seed)."""
+def trial_power(design, replicates, null, seed, sizes, out, no_plot) -> None:
+    """Power versus the number enrolled: replicates of the largest size, each analysed
+    on its first n people."""
     from ..people import load_design, power_curve
     from ..people.plot import plot_power
 
+    d = load_design(_required(design, "--design"))
+    seed = _required(seed, "--seed")
     check_out(out)
-    o = ctx.obj
-    d = load_design(o["design"])
-    ds = power_curve(
-        d, [int(s) for s in sizes], o["replicates"], seed=o["seed"], effect=not o["null"]
-    )
+    ds = power_curve(d, [int(s) for s in sizes], replicates, seed=seed, effect=not null)
     for n, p in zip(ds.n.values, ds.power.values, strict=True):
         click.echo(f"n = {int(n)}: power {float(p):.2f}")
     finish(ds, out, no_plot, plot_power)

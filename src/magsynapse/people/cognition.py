@@ -24,7 +24,7 @@ tests' z-scores against the pooled baseline of the people scored, signed so that
 is better (:func:`composite`).
 
 >>> sorted(TESTS)
-['delayed_recall', 'digit_span_backward', 'tmt_a', 'tmt_b']
+['deep_sleep', 'delayed_recall', 'digit_span_backward', 'tmt_a', 'tmt_b']
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ import xarray as xr
 
 from ..errors import MagsynapseError
 from ..provenance import Param, Registry
-from .norms import DELAYED_RECALL, DIGIT_SPAN_BACKWARD, TMT_A, TMT_B, Norm
+from .norms import DEEP_SLEEP, DELAYED_RECALL, DIGIT_SPAN_BACKWARD, TMT_A, TMT_B, Norm
 
 #: Ages of the link calibration (years): the slow layer's human range.
 CALIBRATION_AGES = np.arange(24.0, 98.5, 1.0)
@@ -84,13 +84,17 @@ class CognitiveTest:
     norm : Norm
         The age norm (:mod:`.norms`); it sets the unit and which direction is better.
     readout : str
-        The network readout it is read from (:data:`READOUTS`).
+        The readout it is read from (:data:`READOUTS`).
     reliability : Param
         Test-retest correlation (its prior is drawn once per trial replicate).
     practice : Practice
         Gain at a retest.
     note : str
         Why this readout.
+    relative : bool
+        False: the readout is linked to the norm by age (readout age). True: the readout
+        is relative to the person's own reference (1 = unchanged) and scales the norm's
+        mean at the person's age (a sleep measure the model has no age course for).
     """
 
     name: str
@@ -100,6 +104,7 @@ class CognitiveTest:
     reliability: Param
     practice: Practice
     note: str = ""
+    relative: bool = False
 
     @property
     def unit(self) -> str:
@@ -111,8 +116,9 @@ class CognitiveTest:
         return -1.0 if self.norm.lower_is_better else 1.0
 
 
-#: The network readouts a test may be read from (emulator outputs).
-READOUTS = ("recall", "persistence")
+#: The readouts a test may be read from: the emulator's (``recall``, ``persistence``) and
+#: the slow layer's ``slow_wave`` (the night's slow-wave activity, relative).
+READOUTS = ("recall", "persistence", "slow_wave")
 
 TESTS: Registry[CognitiveTest] = Registry("cognitive test")
 TESTS.register(
@@ -183,6 +189,28 @@ TESTS.register(
         "episodic memory as the learned efficacy that carries a cued pattern; the network's "
         "cued recall itself barely changes with age (-0.0005 per year against a seed-to-seed "
         "scatter of 0.065), so a link calibrated on age norms would be ill-conditioned",
+    ),
+)
+TESTS.register(
+    "deep_sleep",
+    CognitiveTest(
+        "deep_sleep",
+        "deep sleep",
+        DEEP_SLEEP,
+        "slow_wave",
+        Param(
+            0.67,
+            "1",
+            "tucker_2007",
+            "night-to-night ICC of slow-wave sleep 0.73 (8 nights, young adults); r 0.61 "
+            "between two nights scored by eye in older adults (Larsen 1995)",
+            ("uniform", 0.61, 0.73),
+        ),
+        Practice(constant=0.0, source="magsynapse_choice"),
+        "slow-wave sleep scales with the night's slow-wave activity (Process S times the "
+        "Mg gain of downscaling), relative to the person's own reference night; the model "
+        "has no age course of sleep, so the norm sets the scale at the person's age",
+        relative=True,
     ),
 )
 #: The Liu et al. (2016) composite's four domains, as tests with age norms.
@@ -269,11 +297,21 @@ class Links:
 
 
 def expected_scores(
-    test: CognitiveTest, readout: np.ndarray, links: Links
+    test: CognitiveTest, readout: np.ndarray, links: Links, age: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The readout age of each readout and the norm's mean score there."""
-    age = links.readout_age(test.readout, readout)
-    return age, test.norm.mean(age)
+    """The age the norm is read at (the readout age; a relative test: the person's age)
+    and the expected score there.
+
+    >>> t = TESTS["deep_sleep"]
+    >>> a, m = expected_scores(t, np.array([1.1]), None, np.array([45.0]))
+    >>> bool(a[0] == 45.0), bool(abs(m[0] / t.norm.mean(45.0) - 1.1) < 1e-12)
+    (True, True)
+    """
+    if test.relative:
+        a = np.broadcast_to(np.asarray(age, float), np.shape(readout)).astype(float)
+        return a, test.norm.mean(a) * np.asarray(readout, float)
+    a = links.readout_age(test.readout, readout)
+    return a, test.norm.mean(a)
 
 
 def observed_scores(
@@ -283,9 +321,11 @@ def observed_scores(
     error: np.ndarray,
     reliability: float | np.ndarray,
     improvement: np.ndarray,
+    expected: np.ndarray | None = None,
 ) -> np.ndarray:
     """Scores of people with readout ages, traits and occasion errors (z units), a
-    reliability and an improvement (practice + placebo, norm SD units).
+    reliability and an improvement (practice + placebo, norm SD units); ``expected``
+    (a relative test) replaces the norm's mean at the readout age.
 
     >>> t = TESTS["digit_span_backward"]
     >>> round(float(observed_scores(t, np.array(23.2), 0.0, 0.0, 0.7, 1.0)) - 5.25, 3)
@@ -293,6 +333,9 @@ def observed_scores(
     """
     rho = np.asarray(reliability, float)
     z = np.sqrt(rho) * trait + np.sqrt(1.0 - rho) * error
+    if expected is not None:
+        shift = np.asarray(expected, float) - test.norm.mean(readout_age)
+        return observed_scores(test, readout_age, trait, error, rho, improvement) + shift
     if test.norm.lower_is_better:
         # a gain of g SDs on a log-normal score: z shifted by g (times in log units)
         return test.norm.score(readout_age, z - improvement)

@@ -60,7 +60,7 @@ from .cognition import TESTS
 from .cohort import Population
 
 #: Built-in designs (files in ``magsynapse/people/designs``).
-BUILTIN = ("liu2016",)
+BUILTIN = ("liu2016", "hausenblas2024")
 #: Keys a design's sections accept.
 _KEYS = {
     "": {

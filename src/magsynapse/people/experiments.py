@@ -33,6 +33,11 @@ def liu2016(replicates: int = 200, seed: int = 1, **kwargs) -> xr.Dataset:
     return run_trial(load_design("liu2016"), replicates, seed=seed, progress=False, **kwargs)
 
 
+def hausenblas2024(replicates: int = 100, seed: int = 1, **kwargs) -> xr.Dataset:
+    """The Hausenblas et al. (2024) design, ``replicates`` replicates."""
+    return run_trial(load_design("hausenblas2024"), replicates, seed=seed, progress=False, **kwargs)
+
+
 def _readout_shift(ds: xr.Dataset, k: int) -> np.ndarray:
     """Per replicate: mean change of readout age (over tests) of the treated arm minus
     the control's, completers only (years; no test noise: the mechanism's own shift)."""

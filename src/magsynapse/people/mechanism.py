@@ -172,7 +172,8 @@ def simulate_people(
     -------
     xarray.Dataset
         Over (``subject``, ``visit``): the session states (``mg_o``, ``f_2b``, …) and the
-        readouts ``recall`` and ``persistence``; ``emulator_outside`` marks the
+        readouts ``recall``, ``persistence`` and ``slow_wave`` (the night before the
+        visit, from the slow layer); ``emulator_outside`` marks the
         person-visits whose states leave the emulator's fitted ranges (the quadratic
         surface is then continued, not refitted: their share is reported).
     """
@@ -232,7 +233,8 @@ def simulate_people(
         entities=list(slow_entities),
         values=_slow_values(covariates),
     )
-    states = slow[list(SESSION_STATES)].sel(time=visits).rename(sample="subject", time="visit")
+    states = slow[[*SESSION_STATES, "slow_wave"]].sel(time=visits)
+    states = states.rename(sample="subject", time="visit")
     states = states.transpose("subject", "visit")
     conditions = make_conditions(
         **{v: states[v].values for v in SESSION_STATES}, dims=("subject", "visit")

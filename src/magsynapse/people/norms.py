@@ -288,3 +288,17 @@ DELAYED_RECALL = LinearNorm(
     young=Band(23.2, 23.2, 10.60, 2.33, 40),
     old=Band(67.3, 67.3, 8.79, 2.64, 38),
 )
+
+#: Slow-wave (N3) sleep, % of total sleep time: 20.7 % at <= 30 y and 14.9 % at > 60 y
+#: (Mitterling 2015, medians of 100 healthy sleepers aged 19-77); the groups' middle ages
+#: (25 and 68 y), sizes (50 each) and SDs (a quarter of the printed ranges: 5.6 and 8.3
+#: points) are assumed.
+DEEP_SLEEP = LinearNorm(
+    "deep_sleep",
+    "% of sleep",
+    "mitterling_2015",
+    False,
+    (25.0, 68.0),
+    young=Band(25.0, 25.0, 20.7, (37.5 - 15.2) / 4, 50),
+    old=Band(68.0, 68.0, 14.9, (35.6 - 2.4) / 4, 50),
+)

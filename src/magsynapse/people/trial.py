@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from scipy import stats
 from tqdm.auto import tqdm
 
 from .. import __version__
@@ -145,7 +146,15 @@ def simulate_replicates(
         out[name] = (("replicate", "subject"), cov[name].values.reshape(shape), cov[name].attrs)
     out["treated"] = (("replicate", "subject"), treated.reshape(shape))
     out["completer"] = (("replicate", "subject"), completer.reshape(shape))
-    for name in ("mg_o", "f_2b", "synapse_density", "recall", "persistence", "emulator_outside"):
+    for name in (
+        "mg_o",
+        "f_2b",
+        "synapse_density",
+        "recall",
+        "persistence",
+        "slow_wave",
+        "emulator_outside",
+    ):
         out[name] = (
             ("replicate", "subject", "visit"),
             people[name].values.reshape(*shape, n_vis),
@@ -197,10 +206,10 @@ def score_tests(
     for i, t in enumerate(tests):
         test = TESTS[t]
         values = people[test.readout].values
-        r_age = np.empty_like(values)
+        r_age, mean = np.empty_like(values), np.empty_like(values)
         for r in reps:
             rows = rep_of == r
-            r_age[rows], _ = expected_scores(test, values[rows], links[r])
+            r_age[rows], mean[rows] = expected_scores(test, values[rows], links[r], age[rows, None])
         readout_age[:, :, i] = r_age
         rel = np.array([rep_draws[r][0][t] for r in rep_of])[:, None]
         scale = np.array([rep_draws[r][1] for r in rep_of])[:, None]
@@ -208,7 +217,13 @@ def score_tests(
         gain = test.practice.gain(age[:, None], interval_y[None, :]) * scale
         gain[:, 0] = 0.0
         scores[:, :, i] = observed_scores(
-            test, r_age, trait[:, i][:, None], error[:, :, i], rel, gain + plac
+            test,
+            r_age,
+            trait[:, i][:, None],
+            error[:, :, i],
+            rel,
+            gain + plac,
+            expected=mean if test.relative else None,
         )
     return scores, readout_age
 
@@ -410,7 +425,9 @@ def _on_dask(
             client = Client(scheduler)
         try:
             futures = {
-                client.submit(run_chunk, design, c, seed, effect, str(folder), pure=False): c
+                client.submit(
+                    run_chunk, design, c, seed, effect, str(folder), pathways, pure=False
+                ): c
                 for c in todo
             }
             for future in as_completed(futures):
@@ -456,6 +473,15 @@ def summarise(
                 summary[f"{key}_median"] = float(np.median(v))
                 summary[f"{key}_90"] = [float(np.quantile(v, 0.05)), float(np.quantile(v, 0.95))]
     pub = design.published
+    n1 = int(ds.treated.where(ds.completer).sum("subject").median())
+    n0 = int((~ds.treated).where(ds.completer).sum("subject").median())
+    df = max(n1 + n0 - 3, 1)
+    # the smallest |d| a trial of this size declares significant (two-sided t)
+    summary["d_significant"] = float(
+        stats.t.ppf(1 - design.alpha / 2, df) * np.sqrt(1 / n1 + 1 / n0)
+    )
+    if "p" in pub:
+        summary["published_p"] = str(pub["p"])
     if "d" in pub:
         lo, hi = summary["d_90"]
         summary["published_d"] = float(pub["d"])

@@ -55,6 +55,11 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "calcium": ("1", "background NMDA calcium relative to the homeostat's set point"),
     "atp_supplied": ("1", "cumulative ATP supply (units of baseline use per tau_atp)"),
     "atp_used": ("1", "cumulative ATP use (same units)"),
+    "slow_wave": (
+        "1",
+        "slow-wave activity of the last night (integral of gain x S asleep), relative to "
+        "the reference night",
+    ),
 }
 
 
@@ -202,10 +207,11 @@ def _broadcast(d: Drivers, n: int) -> Drivers:
     )
 
 
-def _sleep_calibration(p: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _sleep_calibration(p: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
     """Process S on its periodic orbit: the morning value, the downscaling rate that
-    removes ``downscaling`` of synaptic strength over a night, and the wake potentiation
-    that restores it by the evening (so the morning strength is 1)."""
+    removes ``downscaling`` of synaptic strength over a night, the wake potentiation
+    that restores it by the evening (so the morning strength is 1), and the night's
+    integral of S (h)."""
     wake, night = p["wake_hours"], 24.0 - p["wake_hours"]
     a, b = np.exp(-wake / p["tau_wake"]), np.exp(-night / p["tau_sleep"])
     s_morning = b * (1 - a) / (1 - a * b)
@@ -213,7 +219,7 @@ def _sleep_calibration(p: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray
     night_integral = s_evening * p["tau_sleep"] * (1 - b)
     rate = -np.log(1 - p["downscaling"]) / night_integral
     potentiation = (1 / (1 - p["downscaling"]) - 1) / wake
-    return s_morning, rate, potentiation
+    return s_morning, rate, potentiation, night_integral
 
 
 def _initial_state(
@@ -237,6 +243,7 @@ def _initial_state(
             calcium=ones.copy(),
             atp_supplied=zeros.copy(),
             atp_used=zeros.copy(),
+            slow_wave=ones.copy(),
         )
 
     density = density_target(state(ones, ones), env, p) if "density" in active else ones
@@ -367,7 +374,9 @@ def integrate(
         raise MagsynapseError("wake_hours: must lie in 0-24 h and be multiples of step_h")
     p["f_2b_ref"] = np.full(n, AGES["rat"]["young"].f_2b0.value)
     p["mg_o_ref"], p["mg_i_ref"] = drivers.mg_o_ref, drivers.mg_i_ref
-    p["s_morning"], p["downscaling_rate"], p["potentiation"] = _sleep_calibration(p)
+    p["s_morning"], p["downscaling_rate"], p["potentiation"], p["night_integral"] = (
+        _sleep_calibration(p)
+    )
     s = _initial_state(drivers, p, calcium, active)
 
     wake_h = p["wake_hours"]

@@ -18,7 +18,8 @@ pathway            what it does                                         states
 ``excitotoxicity`` calcium above a threshold builds a load that         ``excitotoxic_load``,
                    removes release sites                                ``synapse_density``
 ``sleep``          Process S and wake potentiation / sleep              ``sleep_pressure``,
-                   downscaling of synaptic strength (de Vivo 2017)      ``synaptic_strength``
+                   downscaling of synaptic strength (de Vivo 2017);     ``synaptic_strength``,
+                   the night's slow-wave activity                       ``slow_wave``
 =================  ===================================================  =================
 """
 
@@ -51,6 +52,7 @@ class State:
     calcium: np.ndarray  # background NMDA calcium relative to its set point
     atp_supplied: np.ndarray  # cumulative (relative units: 1 = one tau_atp of baseline use)
     atp_used: np.ndarray
+    slow_wave: np.ndarray  # the last night's ∫ gain·S dt over the reference night's
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
     def drive(self, p: dict[str, np.ndarray]) -> np.ndarray:
@@ -196,6 +198,11 @@ class Sleep(Pathway):
         asleep_s = s.sleep_pressure * np.exp(-env.h / tau_s)
         s.sleep_pressure = np.where(asleep, asleep_s, awake_s)
         s.synaptic_strength = np.where(asleep, asleep_w, awake_w)
+        # slow-wave activity of the night so far (complete on waking); reset by day
+        night = s.extra.get("night_swa", np.zeros_like(s.sleep_pressure))
+        night = np.where(asleep, night + gain * integral, 0.0)
+        s.extra["night_swa"] = night
+        s.slow_wave = np.where(asleep, night / p["night_integral"], s.slow_wave)
 
 
 #: Every pathway, in the order a step runs them (energy sets the rate the others use).
