@@ -94,3 +94,13 @@ def test_published_value_is_reported_beside_the_prediction():
     s = json.loads(ds.attrs["summary"])
     assert s["published_d"] == load_design("liu2016").published["d"]
     assert "published_inside_90" in s
+
+
+def test_a_cohort_is_the_same_in_chunks_and_on_dask(monkeypatch):
+    import magsynapse.people.trial as tr
+
+    whole = cohort(6, age=(40, 60), seed=8)
+    monkeypatch.setattr(tr, "COHORT_CHUNK", 4)
+    chunked = cohort(6, age=(40, 60), seed=8, scheduler="local", workers=2)
+    for name in ("weight", "score", "readout_age", "composite", "brain_age"):
+        np.testing.assert_array_equal(whole[name].values, chunked[name].values)

@@ -86,11 +86,15 @@ def baseline(
     y = _initial_guess(r)
     pools = [IDX[k] for k in MG_POOLS]
     n = y.shape[0]
+    # each sample stops at its own convergence and is then left alone, so that its
+    # baseline does not depend on the other samples of the batch (dp5 steps each alone)
+    done = np.zeros(n, dtype=bool)
     for _ in range(max_iter):
         phi = day_map(y)
         res = (phi - y)[:, pools]
         scale = np.maximum(np.abs(y[:, pools]), 1e-6)
-        if np.max(np.abs(res) / scale) < tol:
+        done |= np.max(np.abs(res) / scale, axis=1) < tol
+        if done.all():
             break
         jac = np.empty((n, len(pools), len(pools)))
         for j, k in enumerate(pools):
@@ -98,7 +102,9 @@ def baseline(
             yp = y.copy()
             yp[:, k] += h
             jac[:, :, j] = ((day_map(yp) - phi)[:, pools] - (yp - y)[:, pools]) / h[:, None]
+        jac[done] = np.eye(len(pools))  # converged samples: no step
         step = np.linalg.solve(jac, -res[:, :, None])[:, :, 0]
+        step[done] = 0.0
         y[:, pools] += step
     else:  # pragma: no cover - converges in a few iterations
         raise MagsynapseError("PK baseline did not converge")

@@ -68,7 +68,7 @@ def _scheduler_options(func):
 
 
 @click.command("cohort")
-@click.option("--n", "n", type=click.IntRange(min=1), required=True, help="People.")
+@click.option("--n", "n", type=click.IntRange(min=2), required=True, help="People.")
 @click.option("--age", type=AgeRange(), default="50:70", show_default=True, help="Ages (y).")
 @click.option(
     "--female-fraction",
@@ -78,16 +78,37 @@ def _scheduler_options(func):
     help="Share of women.",
 )
 @_seed_option()
+@click.option(
+    "--scheduler",
+    default="none",
+    show_default=True,
+    help="'none' (this process), 'local' (a dask LocalCluster) or tcp://HOST:PORT.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Workers of the local dask cluster.",
+)
 @out_option()
 @one_line_errors
-def cohort(n, age, female_fraction, seed, out, no_plot) -> None:
+def cohort(n, age, female_fraction, seed, scheduler, workers, out, no_plot) -> None:
     """A virtual cohort at baseline: covariates, slow states, test scores, composite and
     brain age of N people (network readouts from the emulator)."""
     from ..people import cohort as run_cohort
     from ..people.plot import plot_cohort
 
     check_out(out)
-    ds = run_cohort(n, age=age, seed=seed, female_fraction=female_fraction)
+    ds = run_cohort(
+        n,
+        age=age,
+        seed=seed,
+        female_fraction=female_fraction,
+        scheduler=scheduler,
+        workers=workers,
+        progress=True,
+    )
     if "brain_age" in ds:
         gap = ds.brain_age - ds.age
         click.echo(

@@ -27,6 +27,7 @@ from tqdm.auto import tqdm
 
 from .. import __version__
 from ..errors import MagsynapseError
+from ..parallel import check_scheduler, dask_client
 from ..results import load, save
 from .config import NetworkConfig, from_dict, load_config
 from .simulate import simulate_network
@@ -74,6 +75,28 @@ def combine(out_dir: Path, key: str, mg: Sequence[float], seeds: Sequence[int]) 
     return ds.transpose("mg", "seed", ...)
 
 
+def _submit(client, todo, data, T, out: Path, total: int, progress: bool) -> None:
+    from distributed import as_completed
+
+    futures = [
+        client.submit(
+            run_task, data, m, s, T, str(out), pure=False, key=f"mgnet-{m:.6g}-{s}-{os.getpid()}"
+        )
+        for m, s in todo
+    ]
+    bar = tqdm(
+        total=total,
+        initial=total - len(todo),
+        desc="sweep tasks",
+        unit="task",
+        disable=not progress,
+    )
+    for future in as_completed(futures):
+        future.result()
+        bar.update(1)
+    bar.close()
+
+
 def run_sweep(
     config: NetworkConfig | str,
     mg: Sequence[float],
@@ -110,12 +133,6 @@ def run_sweep(
     pathlib.Path
         The combined file.
     """
-    try:
-        from distributed import Client, LocalCluster, as_completed
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise MagsynapseError(
-            "run_sweep needs dask.distributed: pip install 'magsynapse[dist]'"
-        ) from None
     cfg = load_config(config) if isinstance(config, str) else config
     mg_list = [float(m) for m in np.atleast_1d(np.asarray(mg, dtype=float))]
     seed_list = [int(s) for s in seeds]
@@ -125,8 +142,7 @@ def run_sweep(
         raise MagsynapseError("seeds: give at least one seed")
     if workers < 1:
         raise MagsynapseError(f"workers: must be >= 1 (got {workers})")
-    if not (scheduler == "local" or scheduler.startswith("tcp://")):
-        raise MagsynapseError(f"scheduler: {scheduler!r}; accepted: local, tcp://HOST:PORT")
+    check_scheduler(scheduler)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -135,45 +151,12 @@ def run_sweep(
     data = cfg.to_dict()
     key = task_key(data, T)
     todo = [(m, s) for m in mg_list for s in seed_list if not task_path(out, key, m, s).exists()]
-    own = None
-    if client is None and todo:
-        if scheduler == "local":
-            own = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
-            client = Client(own)
+    if todo:
+        if client is None:
+            with dask_client(scheduler, workers) as own:
+                _submit(own, todo, data, T, out, len(mg_list) * len(seed_list), progress)
         else:
-            client = Client(scheduler)
-    try:
-        if todo:
-            futures = [
-                client.submit(
-                    run_task,
-                    data,
-                    m,
-                    s,
-                    T,
-                    str(out),
-                    pure=False,
-                    key=f"mgnet-{m:.6g}-{s}-{os.getpid()}",
-                )
-                for m, s in todo
-            ]
-            bar = tqdm(
-                total=len(mg_list) * len(seed_list),
-                initial=len(mg_list) * len(seed_list) - len(todo),
-                desc="sweep tasks",
-                unit="task",
-                disable=not progress,
-            )
-            for future in as_completed(futures):
-                future.result()
-                bar.update(1)
-            bar.close()
-    finally:
-        if own is not None:
-            client.close()
-            own.close()
+            _submit(client, todo, data, T, out, len(mg_list) * len(seed_list), progress)
     for stale in out.glob(f"{PARTIAL}*"):  # left by a task whose worker died while writing
         stale.unlink(missing_ok=True)
     combined = combine(out, key, mg_list, seed_list)

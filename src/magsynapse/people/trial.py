@@ -35,6 +35,7 @@ from tqdm.auto import tqdm
 
 from .. import __version__
 from ..errors import MagsynapseError
+from ..parallel import check_scheduler, dask_client
 from ..random import check_seed, generator
 from ..results import annotate, load, save
 from ..slow import PATHWAYS, get_pathways
@@ -356,8 +357,7 @@ def run_trial(
     seed = check_seed(seed)
     if not (isinstance(replicates, int) and replicates >= 1):
         raise MagsynapseError(f"replicates: must be an integer >= 1 (got {replicates!r})")
-    if not (scheduler in ("none", "local") or scheduler.startswith("tcp://")):
-        raise MagsynapseError(f"scheduler: {scheduler!r}; accepted: none, local, tcp://HOST:PORT")
+    check_scheduler(scheduler, extra=("none",))
     chunks = [list(range(i, min(i + CHUNK, replicates))) for i in range(0, replicates, CHUNK)]
     bar = tqdm(total=replicates, desc="trial replicates", unit="rep", disable=not progress)
     parts: list[xr.Dataset] = []
@@ -403,10 +403,8 @@ def run_trial(
 def _on_dask(
     design, chunks, seed, effect, pathways, scheduler, workers, folder, bar
 ) -> list[xr.Dataset]:
-    try:
-        from distributed import Client, LocalCluster, as_completed
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise MagsynapseError("scheduler: dask.distributed is not installed") from None
+    from distributed import as_completed
+
     tmp = None
     if folder is None:
         tmp = tempfile.TemporaryDirectory(prefix="magsynapse-trial-")
@@ -414,16 +412,8 @@ def _on_dask(
     key = _key(design, seed, effect, pathways)
     todo = [c for c in chunks if not _chunk_path(folder, key, c[0], c[-1]).exists()]
     bar.update(sum(len(c) for c in chunks) - sum(len(c) for c in todo))
-    own = None
     if todo:
-        if scheduler == "local":
-            own = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
-            client = Client(own)
-        else:
-            client = Client(scheduler)
-        try:
+        with dask_client(scheduler, workers) as client:
             futures = {
                 client.submit(
                     run_chunk, design, c, seed, effect, str(folder), pathways, pure=False
@@ -433,10 +423,6 @@ def _on_dask(
             for future in as_completed(futures):
                 future.result()
                 bar.update(len(futures[future]))
-        finally:
-            client.close()
-            if own is not None:
-                own.close()
     parts = [load(_chunk_path(folder, key, c[0], c[-1])) for c in chunks]
     parts = [p.load() for p in parts]
     if tmp is not None:
@@ -557,31 +543,23 @@ def power_curve(
     )
 
 
-def cohort(
-    n: int,
+#: People per task of a cohort on dask.
+COHORT_CHUNK = 2000
+
+
+def cohort_people(
+    subjects: Sequence[int],
     *,
-    age: tuple[float, float] = (50.0, 70.0),
+    age: tuple[float, float],
     seed: int,
-    female_fraction: float = 0.5,
-    inclusion: dict[str, tuple[float, float]] | None = None,
-    tests: Sequence[str] = DEFAULT_TESTS,
+    female_fraction: float,
+    inclusion: dict[str, tuple[float, float]] | None,
+    tests: Sequence[str],
 ) -> xr.Dataset:
-    """A virtual cohort at baseline: covariates, slow states, emulated readouts, test
-    scores, composite and brain age of ``n`` people (no supplement).
-
-    Person k's numbers come from the entities ``(subject=k)`` alone; the slow priors
-    and test reliabilities are shared by the cohort (replicate 0).
-
-    Examples
-    --------
-    >>> ds = cohort(4, seed=1)  # doctest: +SKIP
-    >>> ds.score.dims  # doctest: +SKIP
-    ('subject', 'test')
-    """
-    seed = check_seed(seed)
-    for t in tests:
-        TESTS[t]  # one-line error for an unknown test
-    ents = [{"subject": k} for k in range(n)]
+    """People ``subjects`` of a cohort at baseline: covariates, states, readouts and
+    scores (one task; the composite needs the whole cohort)."""
+    ents = [{"subject": int(k)} for k in subjects]
+    n = len(ents)
     cov = draw_covariates(
         n, seed, age=age, female_fraction=female_fraction, inclusion=inclusion, entities=ents
     )
@@ -606,15 +584,77 @@ def cohort(
         "release_probability",
         "recall",
         "persistence",
+        "slow_wave",
         "emulator_outside",
     ):
         ds[name] = ("subject", people[name].values[:, 0], people[name].attrs)
-    ds = ds.assign_coords(test=list(tests))
+    ds = ds.assign_coords(subject=np.asarray(subjects, dtype=int), test=list(tests))
     ds["score"] = (("subject", "test"), scores[:, 0, :])
+    ds["readout_age"] = (("subject", "test"), readout_age[:, 0, :], {"units": "y"})
+    return ds
+
+
+def cohort(
+    n: int,
+    *,
+    age: tuple[float, float] = (50.0, 70.0),
+    seed: int,
+    female_fraction: float = 0.5,
+    inclusion: dict[str, tuple[float, float]] | None = None,
+    tests: Sequence[str] = DEFAULT_TESTS,
+    scheduler: str = "none",
+    workers: int = 2,
+    progress: bool = False,
+) -> xr.Dataset:
+    """A virtual cohort at baseline: covariates, slow states, emulated readouts, test
+    scores, composite and brain age of ``n`` people (no supplement).
+
+    Person k's numbers come from the entities ``(subject=k)`` alone; the slow priors
+    and test reliabilities are shared by the cohort (replicate 0). With a ``scheduler``
+    (``"local"`` or ``tcp://HOST:PORT``) the people run in tasks of
+    :data:`COHORT_CHUNK` on dask.distributed, with the same numbers.
+
+    Examples
+    --------
+    >>> ds = cohort(4, seed=1)  # doctest: +SKIP
+    >>> ds.score.dims  # doctest: +SKIP
+    ('subject', 'test')
+    """
+    seed = check_seed(seed)
+    check_scheduler(scheduler, extra=("none",))
+    if not (isinstance(n, int | np.integer) and n >= 2):
+        raise MagsynapseError(f"n: must be an integer >= 2 (got {n!r})")
+    for t in tests:
+        TESTS[t]  # one-line error for an unknown test
+    kwargs = {
+        "age": tuple(map(float, age)),
+        "seed": seed,
+        "female_fraction": female_fraction,
+        "inclusion": dict(inclusion or {}),
+        "tests": list(tests),
+    }
+    chunks = [list(range(i, min(i + COHORT_CHUNK, n))) for i in range(0, n, COHORT_CHUNK)]
+    bar = tqdm(total=n, desc="cohort", unit="person", disable=not progress)
+    if scheduler == "none":
+        parts = []
+        for c in chunks:
+            parts.append(cohort_people(c, **kwargs))
+            bar.update(len(c))
+    else:
+        from distributed import as_completed
+
+        with dask_client(scheduler, workers) as client:
+            futures = {client.submit(cohort_people, c, pure=False, **kwargs): c for c in chunks}
+            done = {}
+            for future in as_completed(futures):
+                done[futures[future][0]] = future.result()
+                bar.update(len(futures[future]))
+        parts = [done[c[0]] for c in chunks]
+    bar.close()
+    ds = xr.concat(parts, dim="subject") if len(parts) > 1 else parts[0]
     ds.score.attrs.update(
         long_name="baseline test score", test_units=json.dumps({t: TESTS[t].unit for t in tests})
     )
-    ds["readout_age"] = (("subject", "test"), readout_age[:, 0, :], {"units": "y"})
     sc = {t: ds.score.sel(test=t).values for t in tests}
     ds["composite"] = ("subject", composite(sc, sc), {"units": "1"})
     if "tmt_b" in tests:
