@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -173,7 +173,7 @@ class Design:
         if not (isinstance(enrolled, int) and enrolled >= 4):
             raise MagsynapseError(f"n: must be an integer >= 4 (got {enrolled!r})")
         completers = max(4, round(enrolled * self.completion))
-        return _replace(self, enrolled=enrolled, completers=min(completers, enrolled))
+        return replace(self, enrolled=enrolled, completers=min(completers, enrolled))
 
     def to_dict(self) -> dict[str, Any]:
         """The design as plain data (recorded in results)."""
@@ -208,12 +208,6 @@ class Design:
             "alpha": self.alpha,
             "published": self.published,
         }
-
-
-def _replace(d: Design, **kw) -> Design:
-    from dataclasses import replace
-
-    return replace(d, **kw)
 
 
 def _check_keys(table: dict, section: str) -> None:
