@@ -45,26 +45,34 @@ def _design_option():
     )
 
 
-def _scheduler_options(func):
-    func = click.option(
-        "--workers",
-        type=click.IntRange(min=1),
-        default=2,
-        show_default=True,
-        help="Workers of the local dask cluster.",
-    )(func)
-    func = click.option(
-        "--scheduler",
-        default="local",
-        show_default=True,
-        help="'local' (a dask LocalCluster), 'none' (this process) or tcp://HOST:PORT.",
-    )(func)
+def _scheduler_options(default: str):
+    """``--scheduler`` (default ``default``) and ``--workers``."""
+
+    def decorate(func):
+        func = click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            default=2,
+            show_default=True,
+            help="Workers of the local dask cluster.",
+        )(func)
+        return click.option(
+            "--scheduler",
+            default=default,
+            show_default=True,
+            help="'local' (a dask LocalCluster), 'none' (this process) or tcp://HOST:PORT.",
+        )(func)
+
+    return decorate
+
+
+def _work_dir_option():
     return click.option(
         "--work-dir",
         type=click.Path(file_okay=False),
         default=None,
         help="Folder of finished chunks: a re-run with the same folder resumes.",
-    )(func)
+    )
 
 
 @click.command("cohort")
@@ -78,19 +86,7 @@ def _scheduler_options(func):
     help="Share of women.",
 )
 @_seed_option()
-@click.option(
-    "--scheduler",
-    default="none",
-    show_default=True,
-    help="'none' (this process), 'local' (a dask LocalCluster) or tcp://HOST:PORT.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=2,
-    show_default=True,
-    help="Workers of the local dask cluster.",
-)
+@_scheduler_options("none")
 @out_option()
 @one_line_errors
 def cohort(n, age, female_fraction, seed, scheduler, workers, out, no_plot) -> None:
@@ -149,7 +145,8 @@ def _required(value, option: str):
     default=None,
     help="People enrolled [default: the design's].",
 )
-@_scheduler_options
+@_scheduler_options("local")
+@_work_dir_option()
 @out_option(required=False)
 @one_line_errors
 def trial(
@@ -157,7 +154,7 @@ def trial(
 ) -> None:
     """Replicates of a trial design, analysed as published: per person and visit the test
     scores, composite and brain age; per replicate d, its interval and p; the power and
-    the predicted d beside the published one. ``trial power`` gives power versus size."""
+    the predicted d beside the published one. 'trial power' gives power versus size."""
     if ctx.invoked_subcommand is not None:
         return
     from ..people import load_design, run_trial

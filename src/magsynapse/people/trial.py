@@ -59,6 +59,16 @@ CHUNK = 25
 #: geometric SD 1.5), drawn per replicate: the equation's scatter between studies.
 PRACTICE_GSD = 1.5
 PARTIAL = ".partial-"
+#: Each person's states and readouts at a visit kept in trial and cohort results.
+PERSON_VARIABLES = (
+    "mg_o",
+    "f_2b",
+    "synapse_density",
+    "recall",
+    "persistence",
+    "slow_wave",
+    "emulator_outside",
+)
 
 
 def _blocks(seed: int, replicate: int, n: int, block: int) -> np.ndarray:
@@ -147,15 +157,7 @@ def simulate_replicates(
         out[name] = (("replicate", "subject"), cov[name].values.reshape(shape), cov[name].attrs)
     out["treated"] = (("replicate", "subject"), treated.reshape(shape))
     out["completer"] = (("replicate", "subject"), completer.reshape(shape))
-    for name in (
-        "mg_o",
-        "f_2b",
-        "synapse_density",
-        "recall",
-        "persistence",
-        "slow_wave",
-        "emulator_outside",
-    ):
+    for name in PERSON_VARIABLES:
         out[name] = (
             ("replicate", "subject", "visit"),
             people[name].values.reshape(*shape, n_vis),
@@ -577,16 +579,7 @@ def cohort_people(
         list(tests), people, cov.age.values, np.array([0.0]), seed=seed, entities=ents
     )
     ds = cov.copy()
-    for name in (
-        "mg_o",
-        "f_2b",
-        "synapse_density",
-        "release_probability",
-        "recall",
-        "persistence",
-        "slow_wave",
-        "emulator_outside",
-    ):
+    for name in ("release_probability", *PERSON_VARIABLES):
         ds[name] = ("subject", people[name].values[:, 0], people[name].attrs)
     ds = ds.assign_coords(subject=np.asarray(subjects, dtype=int), test=list(tests))
     ds["score"] = (("subject", "test"), scores[:, 0, :])
