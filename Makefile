@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test bench lint calibrate clean
+.PHONY: run test bench lint calibrate catalogs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,12 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_trial.py --out bench-out
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
+
+# Extract the report's messages, update every language's catalog and compile it.
+catalogs: $(VENV)/.installed-test
+	$(BIN)/python tools/catalogs.py
 
 calibrate: $(VENV)/.installed-core
 	$(BIN)/magsynapse calibrate dp-nmda --write

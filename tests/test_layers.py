@@ -17,8 +17,9 @@ RANKS = {
     "network": 4,
     "chronic": 5,
     "people": 6,
-    "study": 7,
-    "cli": 8,
+    "claims": 7,
+    "study": 8,
+    "cli": 9,
 }
 
 

@@ -21,7 +21,7 @@ def _ruff() -> str:
 @pytest.mark.parametrize("args", [["check"], ["format", "--check"]])
 def test_ruff(args):
     result = subprocess.run(
-        [_ruff(), *args, "src", "tests", "benchmarks"],
+        [_ruff(), *args, "src", "tests", "benchmarks", "tools"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -5,9 +5,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .errors import MagsynapseError
+
+#: One author as cited: surname (with particles) and initials, e.g. ``de Vivo L``.
+_AUTHOR = re.compile(r"^(?:[a-z]+ )*[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+)* [A-Z]{1,3}$")
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,30 @@ class Source:
     citation: str
     doi: str = ""
     url: str = ""
+
+    def short(self) -> str:
+        """Authors and year for running text: ``Jahr & Stevens 1990``, ``Sun et al.
+        2016``; a citation that does not start with authors gives its opening words.
+
+        >>> get_source("jahr_stevens_1990").short(), get_source("sun_2016").short()
+        ('Jahr & Stevens 1990', 'Sun et al. 2016')
+        """
+        head, _, rest = self.citation.partition("(")
+        year = rest[:4] if rest[:4].isdigit() else ""
+        names = [a.strip() for a in head.strip().rstrip(".,").split(",") if a.strip()]
+        if names and all(_AUTHOR.match(n) or n == "et al" for n in names):
+            surnames = [n.rsplit(" ", 1)[0] for n in names if n != "et al"]
+            if len(names) == 1:
+                who = surnames[0]
+            elif len(names) == 2 and names[1] != "et al":
+                who = f"{surnames[0]} & {surnames[1]}"
+            else:
+                who = f"{surnames[0]} et al."
+        else:
+            who = re.split(r"[:.]", head)[0].strip()
+            if who != head.strip().rstrip(".,"):
+                year = ""  # the parenthesis belongs to a later part of the text
+        return f"{who} {year}".strip()
 
     def format(self) -> str:
         """One line: citation followed by DOI or URL."""
@@ -92,10 +120,13 @@ _ENTRIES = [
     ),
     Source(
         "spec_receptors",
-        "Values adopted in the magsynapse specification (docs/specification.md §2) from the "
-        "receptor literature: NMDA subunit decay times "
-        "GluN1/2A ~70 ms (56-87), GluN1/2B ~300 ms (155-548), recombinant receptors; "
-        "GABA_A tau 5-10 ms, E -70 to -80 mV.",
+        "Receptor kinetics adopted from the literature: NMDA receptor decay fast for "
+        "GluN1/2A (tens of ms) and slow for GluN1/2B (hundreds of ms) in recombinant "
+        "receptors, Traynelis SF, et al. (2010). Glutamate receptor ion channels: structure, "
+        "regulation, and function. Pharmacol Rev 62:405-496 (Table 16); GABA_A decay 4-7 ms, "
+        "Otis TS, Mody I (1992). Neuroscience 49:13-32; GABA_A reversal -80 mV, Destexhe A, "
+        "Mainen ZF, Sejnowski TJ (1994). J Comput Neurosci 1:195-230.",
+        doi="10.1124/pr.109.002451",
     ),
     Source(
         "graupner_brunel_2012",
@@ -158,11 +189,14 @@ _ENTRIES = [
     ),
     Source(
         "spec_body",
-        "Values adopted in the magsynapse specification (docs/specification.md §7) from the "
-        "magnesium physiology literature: plasma Mg ionised ~55 %, complexed "
-        "~15 %, protein-bound ~30 %; total body Mg ~24 g, 50-60 % in bone; ~70-80 % of plasma "
-        "Mg filtered at GFR ~120 mL/min, ~95 % reabsorbed; 24-h urinary Mg 100-150 mg; serum "
-        "0.75-0.95 mM; slow pool half-life ~1000 h.",
+        "Magnesium physiology adopted from reviews: plasma Mg about 55 % ionised, 12-15 % "
+        "complexed and 30 % protein-bound, serum 0.65-0.95 mM, Barbagallo M, Belvedere M, "
+        "Dominguez LJ (2009). Magnesium homeostasis and aging. Magnes Res 22:235-246; "
+        "total body Mg about 24 g with 50-60 % in bone, renal filtration and about 95 % "
+        "reabsorption, Jahnen-Dechent W, Ketteler M (2012). Magnesium basics. Clin Kidney J "
+        "5(Suppl 1):i3-i14; 24-h urinary Mg 100-150 mg and a slow pool half-life of about "
+        "1000 h as used in magnesium balance studies.",
+        doi="10.1093/ndtplus/sfr163",
     ),
     Source(
         "fine_1991",
@@ -196,8 +230,8 @@ _ENTRIES = [
     ),
     Source(
         "spec_csf",
-        "CSF magnesium of healthy adults, 0.97 +/- 0.08 mM, as adopted in the magsynapse "
-        "specification (docs/specification.md §7).",
+        "Haensch CA (2010). Cerebrospinal fluid magnesium level in different neurological "
+        "disorders. Neurosci Med 1:60: CSF Mg of 75 controls 0.97 +/- 0.08 mM.",
     ),
     Source(
         "sun_2016",
@@ -406,8 +440,8 @@ _ENTRIES = [
     ),
     Source(
         "nhanes_sleep_2021",
-        "Self-reported sleep of 2,495 NHANES 2015-2016 adults: 7.74 +/- 1.24 h (Table 1), "
-        "BMC Public Health 21 (2021).",
+        "NHANES 2015-2016 self-reported sleep (2021). BMC Public Health 21: 2,495 adults, "
+        "7.74 +/- 1.24 h (Table 1).",
         doi="10.1186/s12889-021-10369-9",
     ),
     Source(
@@ -443,6 +477,17 @@ _ENTRIES = [
         "larsen_1995",
         "Larsen LH, et al. (1995). 50 healthy adults aged 54-82: night-to-night "
         "correlation of slow-wave sleep minutes 0.61 scored visually. Sleep 18:7-10.",
+    ),
+    Source(
+        "grober_2015",
+        "Grober U, Schmidt J, Kisters K (2015). Magnesium in prevention and therapy. "
+        "Nutrients 7:8199-8226 (a cofactor of more than 300 enzymatic reactions).",
+        doi="10.3390/nu7095388",
+    ),
+    Source(
+        "reddy_2018",
+        "Reddy ST, Soman SS, Yee J (2018). Magnesium balance and measurement. Adv Chronic "
+        "Kidney Dis (involved in over 600 enzymatic reactions).",
     ),
     Source(
         "magsynapse_choice",

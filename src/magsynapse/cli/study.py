@@ -9,16 +9,104 @@ import click
 from .options import one_line_errors, out_option, seed_option, write_option
 
 
+def _languages(ctx, param, value: str) -> list[str]:
+    from ..i18n import LANGUAGES
+
+    codes = [c.strip() for c in value.split(",") if c.strip()]
+    bad = [c for c in codes if c not in LANGUAGES]
+    if not codes or bad:
+        raise click.BadParameter(
+            f"{', '.join(bad) or 'none given'}; accepted: {', '.join(LANGUAGES)}"
+        )
+    return codes
+
+
 @click.command()
 @out_option(help="Output folder.", required=False, folder=True, default="out", plot=False)
 @seed_option(default=20261127, show_default=True)
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="The same chapters with smaller grids and fewer samples (about a minute).",
+)
+@click.option(
+    "--lang",
+    "languages",
+    default="en,hi",
+    show_default=True,
+    callback=_languages,
+    help="Languages of the report, comma-separated: en writes report.html, hi report.hi.html.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Processes that run chapters side by side (the results do not depend on it).",
+)
 @one_line_errors
-def study(out: str, seed: int) -> None:
-    """Run the default study and write OUT/report.html with its data."""
+def study(out: str, seed: int, quick: bool, languages: list[str], workers: int) -> None:
+    """Run the default study and write OUT/report.html (and one page per language) with
+    its data."""
     from ..study import run_study
 
-    report = run_study(Path(out), seed=seed)
-    click.echo(f"wrote {report}")
+    reports = run_study(
+        Path(out),
+        seed=seed,
+        plan="quick" if quick else "full",
+        languages=languages,
+        workers=workers,
+    )
+    for path in reports.values():
+        click.echo(f"wrote {path}")
+
+
+@click.command()
+@click.option(
+    "--study",
+    "study_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder of a study's results (magsynapse study --out DIR).",
+)
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    callback=lambda ctx, p, v: _languages(ctx, p, v)[0],
+    help="Language of the table.",
+)
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Write the table: .json (records) or .nc (NetCDF).",
+)
+@one_line_errors
+def claims(study_dir: str, lang: str, out: str | None) -> None:
+    """Judge the article's 21 claims from a study's results; print the table."""
+    import json
+
+    from ..claims import audit, load_results, to_dataset, to_records
+    from ..errors import MagsynapseError
+    from ..results import save
+    from ..study.report import report_name
+
+    if out is not None and Path(out).suffix not in (".json", ".nc"):
+        raise MagsynapseError(f"--out {out}: the table is written as .json or .nc")
+    assessments = audit(load_results(Path(study_dir)))
+    records = to_records(assessments, lang, report_name(lang))
+    for r in records:
+        click.echo(f"{r['id']:>4}  {r['verdict_label']}: {r['numbers'] or r['reason']}")
+    if out is None:
+        return
+    if out.endswith(".json"):
+        Path(out).write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        save(to_dataset(assessments, lang, report_name(lang), {"study": str(study_dir)}), Path(out))
+    click.echo(f"wrote {out}")
 
 
 @click.command()
@@ -72,4 +160,4 @@ def calibrate_emulator(write: bool) -> None:
 
 
 #: The commands of this module, added to the top-level group.
-COMMANDS = [study, cite, calibrate]
+COMMANDS = [study, claims, cite, calibrate]

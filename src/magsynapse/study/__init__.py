@@ -1,7 +1,9 @@
-"""The default study: the chapters of ``make run`` and their report.
+"""The default study: every chapter of ``make run`` and its report.
 
-For now one chapter, the synapse: block curves, STDP and frequency curves under several
-[Mg]o, Shouval's pairing curve and the calcium signal-to-noise. Later layers add chapters.
+The synapse, the body, networks, the slow layer and people, each a chapter of figures and
+tables; the claims audit and a summary first; rendered in every language asked for
+(``report.html``, ``report.hi.html``). ``plan="quick"`` runs the same chapters with small
+sizes.
 """
 
 from .report import run_study

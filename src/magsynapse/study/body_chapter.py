@@ -12,25 +12,35 @@ from ..body import compare, make_regimen, simulate, synaptic_mg
 from ..body.calibrate import evaluate
 from ..body.plot import plot_pk
 from ..body.salts import SALTS
+from ..i18n import _
 from ..synapse import stdp
-from .common import DT, PREDICTION, Report, cite, fmt, write_result
+from .common import PREDICTION, Plan, Report, cite, fmt, passed, write_result
 
 STEPS = ("pk calibration", "pk salts", "pk rat", "pk to synapse")
 MAIN_SALTS = ["oxide", "citrate", "glycinate", "threonate"]
 DAYS = 84
-SAMPLES = 100
+SALT_NAMES = {
+    "oxide": _("oxide"),
+    "citrate": _("citrate"),
+    "glycinate": _("glycinate"),
+    "threonate": _("threonate"),
+}
 
 
-def body_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], None]) -> None:
+def body_chapter(
+    rep: Report, out: Path, seed: int, step: Callable[[str], None], plan: Plan
+) -> None:
     """Calibration table, salt comparison with bands, the rat MgT regimen, coupling."""
-    rep.heading("Chapter 2 — From dose to brain: magnesium pharmacokinetics")
+    rep.heading(_("Chapter 2 — From dose to brain: magnesium pharmacokinetics"), anchor="body")
     rep.text(
-        "A compartment model carries an oral dose through the gut, plasma, tissue pools "
-        "and kidney to CSF, brain interstitial fluid ([Mg]o of the synapse) and neurons "
-        "([Mg]i). Its absorption, renal, tissue and barrier parameters are fitted to the "
-        "published data below (<code>magsynapse pk calibrate</code>); every other "
-        "parameter carries a prior, and bands show the 5–95 % range over draws from "
-        "them."
+        _(
+            "A compartment model carries an oral dose through the gut, plasma, tissue pools "
+            "and kidney to CSF, brain interstitial fluid ([Mg]o of the synapse) and neurons "
+            "([Mg]i). Its absorption, renal, tissue and barrier parameters are fitted to the "
+            "published data below (<code>magsynapse pk calibrate</code>); every other "
+            "parameter carries a prior, and bands show the 5–95 % range over draws from "
+            "them."
+        )
     )
 
     # Calibration table
@@ -45,20 +55,33 @@ def body_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], None])
                 fmt(t.tolerance, 3),
                 html.escape(t.unit),
                 cite(t.source),
-                "yes" if t.passes(m) else "NO",
+                passed(t.passes(m)),
             ]
         )
-    rep.heading("Calibration", 3)
-    rep.table(["target", "published", "model", "tolerance", "unit", "source", "pass"], rows)
+    rep.heading(_("Calibration"), 3, anchor="pk-calibration")
+    rep.table(
+        [
+            _("target"),
+            _("published"),
+            _("model"),
+            _("tolerance"),
+            _("unit"),
+            _("source"),
+            _("pass"),
+        ],
+        rows,
+    )
     failed = [t.name for t, m in cal.rows if not t.passes(m)]
     if failed:
         rep.text(
-            "Not reproduced: " + html.escape(", ".join(failed)) + ". On the usual diet "
-            "the model absorbs about a quarter of dietary Mg, below what 100–150 mg of "
-            "daily urinary Mg implies: with three meals a day the transit chain still "
-            "holds the previous meal's Mg, which saturates the transporter more than the "
-            "isolated test meals of Fine et al.; raising absorption to close the gap "
-            "would break the fit to their curve (docs/body.md)."
+            _(
+                "Not reproduced: {targets}. On the usual diet "
+                "the model absorbs about a quarter of dietary Mg, below what 100–150 mg of "
+                "daily urinary Mg implies: with three meals a day the transit chain still "
+                "holds the previous meal's Mg, which saturates the transporter more than the "
+                "isolated test meals of Fine et al.; raising absorption to close the gap "
+                "would break the fit to their curve."
+            ).format(targets=", ".join(f"<code>{html.escape(n)}</code>" for n in failed))
         )
     step("pk calibration")
 
@@ -66,26 +89,47 @@ def body_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], None])
     mgt = SALTS["threonate"].mmol_mg(2000.0) * 24.305
     dose = f"{mgt:.1f}mg/day"
     cmp = write_result(
-        compare(MAIN_SALTS, dose_elemental=dose, days=DAYS, samples=SAMPLES, seed=seed, step_h=6.0),
+        compare(
+            MAIN_SALTS,
+            dose_elemental=dose,
+            days=DAYS,
+            samples=plan.pk_samples,
+            seed=seed,
+            step_h=6.0,
+        ),
         out,
         "pk_salts",
         rep,
     )
-    rep.heading(f"Salts at equal elemental dose ({dose}, as in 2 g/day of L-threonate)", 3)
+    rep.heading(
+        _("Salts at equal elemental dose ({dose}, as in 2 g/day of L-threonate)").format(dose=dose),
+        3,
+        anchor="pk-salts",
+    )
     rep.figure(
         plot_pk(cmp),
-        f"Median and 5–95 % band of {SAMPLES} parameter draws, 12 weeks "
-        f"of once-daily dosing with breakfast ({PREDICTION}).",
+        _(
+            "Median and 5–95 % band of {n} parameter draws, 12 weeks "
+            "of once-daily dosing with breakfast ({prediction})."
+        ).format(n=plan.pk_samples, prediction=PREDICTION),
+        alt=_(
+            "Three panels of serum total, CSF and free intraneuronal Mg over the 84 days, "
+            "one median line with its 5–95 % band per salt."
+        ),
     )
     rows = []
     for salt in MAIN_SALTS:
         sub = cmp.sel(salt=salt)
         first, last = sub.isel(time=0), sub.isel(time=-1)
-        cells = [salt]
+        cells = [SALT_NAMES[salt]]
         for var in ("serum_total", "csf", "mg_i"):
             change = 100 * (last[var] / first[var] - 1)
             q = change.quantile([0.05, 0.5, 0.95], dim="sample").values
-            cells.append(f"{q[1]:+.1f} % ({q[0]:+.1f} to {q[2]:+.1f})")
+            cells.append(
+                _("{median} % ({low} to {high})").format(
+                    median=f"{q[1]:+.1f}", low=f"{q[0]:+.1f}", high=f"{q[2]:+.1f}"
+                )
+            )
         absorbed = float(
             sub.absorbed_cum.isel(time=-1).median()
             - simulate(make_regimen(None, days=DAYS), step_h=24.0).absorbed_cum[-1]
@@ -95,12 +139,12 @@ def body_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], None])
         rows.append(cells)
     rep.table(
         [
-            "salt",
-            "serum change, day 84",
-            "CSF change",
-            "[Mg]i change",
-            "fraction of supplement absorbed",
-            "status",
+            _("salt"),
+            _("serum change, day 84"),
+            _("CSF change"),
+            _("[Mg]i change"),
+            _("fraction of supplement absorbed"),
+            _("status"),
         ],
         rows,
     )
@@ -111,7 +155,7 @@ def body_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], None])
         simulate(
             make_regimen("threonate", dose="604mg/kg/day", days=24, weight_kg=0.25),
             "rat",
-            samples=200,
+            samples=plan.rat_pk_samples,
             seed=seed,
             step_h=6.0,
         ),
@@ -126,14 +170,27 @@ def body_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], None])
         .quantile([0.05, 0.5, 0.95], dim="sample")
         .values
     )
-    rep.heading("Rats on MgT, 604 mg/kg/day for 24 days (Slutsky et al. 2010)", 3)
+    rep.heading(
+        _("Rats on MgT, 604 mg/kg/day for 24 days (Slutsky et al. 2010)"), 3, anchor="pk-rat"
+    )
     rep.text(
-        f"Predicted CSF Mg change {q[1]:+.1f} % (5–95 %: {q[0]:+.1f} to {q[2]:+.1f} %) and "
-        f"free intraneuronal Mg change {qi[1]:+.1f} % ({qi[0]:+.1f} to {qi[2]:+.1f} %). "
-        "<b>This rests on an uncertain prior:</b> the rat set is the human set scaled "
-        "allometrically, and threonate's effect on neuronal Mg uptake is a prior "
-        f"(median +10 % at saturation, geometric s.d. 2.5; {cite('sun_2016')}), not a "
-        f"measurement. Slutsky et al. 2010 report a modest CSF rise ({cite('slutsky_2010')})."
+        _(
+            "Predicted CSF Mg change {csf} % (5–95 %: {csf_low} to {csf_high} %) and "
+            "free intraneuronal Mg change {mg_i} % ({mg_i_low} to {mg_i_high} %). "
+            "<b>This rests on an uncertain prior:</b> the rat set is the human set scaled "
+            "allometrically, and threonate's effect on neuronal Mg uptake is a prior "
+            "(median +10 % at saturation, geometric s.d. 2.5; {prior_source}), not a "
+            "measurement. Slutsky et al. 2010 report a modest CSF rise ({rat_source})."
+        ).format(
+            csf=f"{q[1]:+.1f}",
+            csf_low=f"{q[0]:+.1f}",
+            csf_high=f"{q[2]:+.1f}",
+            mg_i=f"{qi[1]:+.1f}",
+            mg_i_low=f"{qi[0]:+.1f}",
+            mg_i_high=f"{qi[2]:+.1f}",
+            prior_source=cite("sun_2016"),
+            rat_source=cite("slutsky_2010"),
+        )
     )
     step("pk rat")
 
@@ -141,12 +198,14 @@ def body_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], None])
     pair = compare(["threonate", "oxide"], dose_elemental=dose, days=DAYS, step_h=6.0)
     mg = synaptic_mg(pair, [0, DAYS])
     stdp_ds = write_result(
-        stdp(DT, conditions=mg, parameter_set="DP_nmda", calcium="nmda_voltage"),
+        stdp(plan.stdp_dt, conditions=mg, parameter_set="DP_nmda", calcium="nmda_voltage"),
         out,
         "pk_to_stdp",
         rep,
     )
-    rep.heading("From dose to plasticity: DP_nmda STDP on day 0 and day 84", 3)
+    rep.heading(
+        _("From dose to plasticity: DP_nmda STDP on day 0 and day 84"), 3, anchor="pk-to-stdp"
+    )
     fig = Figure(figsize=(9.5, 3.5), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     for ax, salt in zip(axes, ["threonate", "oxide"], strict=True):
@@ -165,8 +224,14 @@ def body_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], None])
     axes[0].set_ylabel("synaptic change (after/before)")
     rep.figure(
         fig,
-        "The PK model's brain [Mg]o (daily mean) drives the synapse layer "
-        f"({PREDICTION}, nominal parameters).",
+        _(
+            "The PK model's brain [Mg]o (daily mean) drives the synapse layer "
+            "({prediction}, nominal parameters)."
+        ).format(prediction=PREDICTION),
+        alt=_(
+            "Two panels, threonate and oxide: synaptic change (after/before) against Δt "
+            "on day 0 and day 84, with a dashed line at no change."
+        ),
     )
     rows = []
     for salt in ["threonate", "oxide"]:
@@ -174,7 +239,7 @@ def body_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], None])
             c = stdp_ds.change.sel(salt=salt, day=day)
             rows.append(
                 [
-                    salt,
+                    SALT_NAMES[salt],
                     str(day),
                     fmt(float(mg.mg_o.sel(salt=salt, day=day)), 4),
                     fmt(float(mg.mg_i.sel(salt=salt, day=day)), 4),
@@ -184,7 +249,15 @@ def body_chapter(rep: Report, out: Path, seed: int, step: Callable[[str], None])
                 ]
             )
     rep.table(
-        ["salt", "day", "[Mg]o (mM)", "[Mg]i (mM)", "change Δt=+10", "change Δt=−20", "status"],
+        [
+            _("salt"),
+            _("day"),
+            _("[Mg]o (mM)"),
+            _("[Mg]i (mM)"),
+            _("change Δt=+10"),
+            _("change Δt=−20"),
+            _("status"),
+        ],
         rows,
     )
     step("pk to synapse")

@@ -1,23 +1,35 @@
-"""Run the default study and write a self-contained HTML report with its data."""
+"""Run the default study and write a self-contained HTML report with its data, in every
+language asked for."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import html
 import json
+import multiprocessing
+import re
 import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+import jinja2
 import xarray as xr
+from markupsafe import Markup
 from tqdm.auto import tqdm
 
 from .. import __version__
+from ..claims import audit, to_dataset
+from ..errors import MagsynapseError
+from ..i18n import LANGUAGES, _, render, translator
+from ..references import get_source
 from ..results import annotate, citations, save
 from .body_chapter import STEPS as BODY_STEPS
 from .body_chapter import body_chapter
 from .chronic_chapter import STEPS as CHRONIC_STEPS
 from .chronic_chapter import chronic_chapter
-from .common import Report
+from .claims_chapter import claims_chapter, summary_section
+from .common import PLANS, FigureBlock, Heading, Paragraph, Plan, Report, Table
 from .network_chapter import STEPS as NETWORK_STEPS
 from .network_chapter import network_chapter
 from .people_chapter import STEPS as PEOPLE_STEPS
@@ -25,9 +37,34 @@ from .people_chapter import people_chapter
 from .synapse_chapter import STEPS as SYNAPSE_STEPS
 from .synapse_chapter import synapse_chapter
 
+CHAPTERS = (
+    (synapse_chapter, SYNAPSE_STEPS),
+    (body_chapter, BODY_STEPS),
+    (network_chapter, NETWORK_STEPS),
+    (chronic_chapter, CHRONIC_STEPS),
+    (people_chapter, PEOPLE_STEPS),
+)
+PLAN_NAMES = {"full": _("full"), "quick": _("quick")}
+#: Relative cost of each chapter (seconds of the full plan), for scheduling only.
+CHAPTER_COST = (45, 14, 40, 150, 420)
+TITLE = _("magsynapse {version}: how magnesium shapes what a synapse learns")
 
-def run_study(out: Path, seed: int = 20261127, progress: bool = True) -> Path:
-    """Run the default study; write ``report.html`` and NetCDF data into ``out``.
+
+def report_name(lang: str) -> str:
+    """The report's file name in language ``lang``: ``report.html`` for English,
+    ``report.<lang>.html`` otherwise."""
+    return "report.html" if lang == "en" else f"report.{lang}.html"
+
+
+def run_study(
+    out: Path,
+    seed: int = 20261127,
+    progress: bool = True,
+    plan: str | Plan = "full",
+    languages: Sequence[str] = ("en", "hi"),
+    workers: int = 1,
+) -> dict[str, Path]:
+    """Run the default study; write its reports and NetCDF data into ``out``.
 
     Parameters
     ----------
@@ -37,77 +74,195 @@ def run_study(out: Path, seed: int = 20261127, progress: bool = True) -> Path:
         Root seed of the stochastic runs.
     progress : bool
         Show a progress bar.
+    plan : str or Plan
+        The study's sizes: ``"full"`` (``make run``) or ``"quick"`` (the same chapters
+        with smaller grids and fewer samples, for trying the tool), a key of
+        :data:`~magsynapse.study.common.PLANS`.
+    languages : sequence of str
+        Languages of the report (keys of :data:`~magsynapse.i18n.LANGUAGES`); each is
+        written as :func:`report_name`, linked to the others.
+    workers : int
+        Chapters run side by side in this many processes (1: in this process). Every
+        chapter draws from its own seeded streams, so the results and the report are the
+        same for any number of workers.
 
     Returns
     -------
-    pathlib.Path
-        Path of the report.
+    dict of str to pathlib.Path
+        The report of each language.
     """
+    plan = plan if isinstance(plan, Plan) else PLANS[plan]
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise MagsynapseError(f"workers: must be an integer >= 1, got {workers!r}")
+    languages = list(dict.fromkeys(languages))
+    tr = {code: translator(code) for code in languages}  # fail before the work
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    rep = Report()
-    steps = [*SYNAPSE_STEPS, *BODY_STEPS, *NETWORK_STEPS, *CHRONIC_STEPS, *PEOPLE_STEPS]
-    bar = tqdm(total=len(steps), desc="default study", unit="step", disable=not progress)
+    rep = _run_chapters(out, seed, plan, workers, progress)
 
-    def step(name: str) -> None:
-        bar.set_postfix_str(name)
-        bar.update(1)
+    assessments = audit(rep.results)
+    table = to_dataset(assessments, config={"seed": seed, "plan": plan.name})
+    save(table, out / "claims.nc")
+    head = Report()
+    summary_section(head, assessments, rep.results)
+    claims = Report()
+    claims_chapter(claims, assessments)
 
-    synapse_chapter(rep, out, seed, step)
-    body_chapter(rep, out, seed, step)
-    network_chapter(rep, out, seed, step)
-    chronic_chapter(rep, out, seed, step)
-    people_chapter(rep, out, seed, step)
-    bar.close()
-
-    # References and provenance
     refs: dict[str, str] = {}
-    for ds in rep.results:
+    for ds in (*rep.results.values(), table):
         refs.update(citations(ds))
-    rep.heading("References of every parameter and model used")
-    rep.sections.append(
-        "<ol>"
-        + "".join(
-            f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in sorted(refs.items())
-        )
-        + "</ol>"
-    )
     elapsed = time.perf_counter() - start
     meta = {
         "magsynapse_version": __version__,
         "seed": seed,
+        "plan": plan.name,
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "elapsed_s": round(elapsed, 1),
         "data": sorted(p.name for p in out.glob("*.nc")),
     }
     summary = annotate(xr.Dataset(), title="magsynapse default study", config=meta, seed=seed)
     save(summary, out / "study.nc")
-    page = _PAGE.format(
-        version=__version__,
-        body="\n".join(rep.sections),
-        meta=html.escape(json.dumps(meta, indent=1)),
+    paths = {}
+    for code in languages:
+        page = render_page(head, claims.blocks + rep.blocks, refs, meta, code, tr[code], languages)
+        path = out / report_name(code)
+        path.write_text(page, encoding="utf-8")
+        paths[code] = path
+    return paths
+
+
+def _chapter(index: int, out: Path, seed: int, plan: Plan) -> Report:
+    """Run chapter ``index`` of :data:`CHAPTERS` into a report of its own."""
+    rep = Report()
+    CHAPTERS[index][0](rep, out, seed, lambda name: None, plan)
+    return rep
+
+
+def _run_chapters(out: Path, seed: int, plan: Plan, workers: int, progress: bool) -> Report:
+    """Every chapter, in order, in this process or in ``workers`` processes."""
+    rep = Report()
+    steps = sum(len(s) for _, s in CHAPTERS)
+    bar = tqdm(total=steps, desc=f"{plan.name} study", unit="step", disable=not progress)
+    if workers == 1:
+
+        def step(name: str) -> None:
+            bar.set_postfix_str(name)
+            bar.update(1)
+
+        for chapter, _steps in CHAPTERS:
+            chapter(rep, out, seed, step, plan)
+        bar.close()
+        return rep
+    parts: dict[int, Report] = {}
+    # the longest chapters first, so that the short ones fill in beside them
+    order = sorted(range(len(CHAPTERS)), key=lambda i: -CHAPTER_COST[i])
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(_chapter, i, out, seed, plan): i for i in order}
+        for future in as_completed(futures):
+            i = futures[future]
+            parts[i] = future.result()
+            bar.set_postfix_str(CHAPTERS[i][1][-1])
+            bar.update(len(CHAPTERS[i][1]))
+    bar.close()
+    for i in range(len(CHAPTERS)):
+        rep.blocks += parts[i].blocks
+        rep.results.update(parts[i].results)
+        rep.files.update(parts[i].files)
+    return rep
+
+
+def _plain(text: str) -> str:
+    """Text of an HTML fragment, for alt attributes."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def _block(b, tr) -> dict:
+    if isinstance(b, Heading):
+        return {
+            "kind": "heading",
+            "level": b.level,
+            "anchor": b.anchor,
+            "text": Markup(render(b.text, tr)),
+        }
+    if isinstance(b, Paragraph):
+        return {"kind": "paragraph", "text": Markup(render(b.text, tr))}
+    if isinstance(b, FigureBlock):
+        return {
+            "kind": "figure",
+            "png": b.png,
+            "caption": Markup(render(b.caption, tr)),
+            "alt": _plain(render(b.alt, tr)),
+        }
+    if isinstance(b, Table):
+        return {
+            "kind": "table",
+            "header": [Markup(render(h, tr)) for h in b.header],
+            "rows": [[Markup(render(c, tr)) for c in row] for row in b.rows],
+        }
+    raise TypeError(f"not a report block: {b!r}")
+
+
+def _toc(blocks: list[dict]) -> list[dict]:
+    toc: list[dict] = []
+    for b in blocks:
+        if b["kind"] != "heading":
+            continue
+        entry = {"anchor": b["anchor"], "text": b["text"], "children": []}
+        if b["level"] == 2 or not toc:
+            toc.append(entry)
+        elif b["level"] == 3:
+            toc[-1]["children"].append(entry)
+    return toc
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("magsynapse.study", "templates"),
+    autoescape=True,
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=False,
+)
+
+
+def render_page(
+    head: Report,
+    blocks: list,
+    refs: dict[str, str],
+    meta: dict,
+    lang: str,
+    tr,
+    languages: Sequence[str],
+) -> str:
+    """One language's report page from the study's blocks (see :func:`run_study`)."""
+    _ENV.install_gettext_translations(tr, newstyle=True)
+    body = [_block(b, tr) for b in blocks]
+    summary = [_block(b, tr) for b in head.blocks]
+    references = []
+    for key in sorted(refs):
+        src = get_source(key)
+        link = f"https://doi.org/{src.doi}" if src.doi else src.url
+        references.append({"key": key, "citation": src.citation, "link": link})
+    others = [
+        {"code": c, "native": LANGUAGES[c].native, "href": report_name(c)}
+        for c in languages
+        if c != lang
+    ]
+    run_text = _(
+        "magsynapse {version}, plan “{plan}”, seed {seed}; the data of every chapter are "
+        "in the NetCDF files beside this page, each carrying its configuration, seed and "
+        "sources."
+    ).format(
+        version=__version__, plan=PLAN_NAMES.get(meta["plan"], meta["plan"]), seed=meta["seed"]
     )
-    path = out / "report.html"
-    path.write_text(page, encoding="utf-8")
-    return path
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>magsynapse report</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto;
-       line-height: 1.45; color: #222; }}
-table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }}
-td, th {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }}
-th {{ background: #f2f2f2; }}
-figure {{ margin: 1.5em 0; }} img {{ max-width: 100%; }}
-figcaption {{ font-size: 0.9em; color: #444; }}
-pre {{ background: #f7f7f7; padding: 0.6em; font-size: 0.8em; }}
-</style></head><body>
-<h1>magsynapse {version}: how magnesium shapes what a synapse learns</h1>
-{body}
-<h2>Run</h2><pre>{meta}</pre>
-</body></html>
-"""
+    return _ENV.get_template("report.html.j2").render(
+        lang=LANGUAGES[lang],
+        title=_plain(render(TITLE.format(version=__version__), tr)),
+        others=others,
+        summary=summary,
+        toc=_toc(summary + body),
+        blocks=body,
+        references=references,
+        run_text=Markup(render(run_text, tr)),
+        meta=json.dumps(meta, indent=1),
+    )

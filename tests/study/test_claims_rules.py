@@ -1,0 +1,91 @@
+"""The verdict rules of the claims audit, on results built by hand."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from magsynapse.claims import CLAIMS, ORDER, VERDICTS
+from magsynapse.errors import MagsynapseError
+from magsynapse.i18n import translator
+
+
+def _trial(d_median, lo, hi, power, inside, d_significant=0.45):
+    ds = xr.Dataset()
+    ds.attrs["summary"] = json.dumps(
+        {
+            "d_median": d_median,
+            "d_90": [lo, hi],
+            "power": power,
+            "published_inside_90": inside,
+            "d_significant": d_significant,
+        }
+    )
+    return ds
+
+
+@pytest.mark.parametrize(
+    ("summary", "verdict"),
+    [
+        ((0.9, 0.4, 1.4, 0.8, True), "supported"),
+        ((0.5, 0.0, 1.0, 0.3, True), "partly"),
+        ((-0.1, -0.7, 0.5, 0.05, False), "not_supported"),
+        ((-0.8, -1.3, -0.2, 0.0, False), "contradicted"),
+    ],
+)
+def test_liu_verdict_follows_the_predicted_interval(summary, verdict):
+    f = CLAIMS["C17"].judge({"people_liu2016": _trial(*summary)})
+    assert f.verdict == verdict and f.computed
+    assert "0.91" in str(f.numbers)
+
+
+@pytest.mark.parametrize(
+    ("power", "verdict"), [(0.6, "supported"), (0.3, "partly"), (0.05, "not_supported")]
+)
+def test_hausenblas_verdict_follows_power(power, verdict):
+    f = CLAIMS["C18"].judge({"people_hausenblas2024": _trial(0.1, -0.3, 0.5, power, False)})
+    assert f.verdict == verdict
+
+
+def _salts(rises: dict[str, float]) -> xr.Dataset:
+    t = np.arange(3.0)
+    csf = np.array([[1.0, 1.0 + r / 2, 1.0 + r] for r in rises.values()])[:, :, None]
+    csf = np.repeat(csf, 4, axis=2)
+    return xr.Dataset(
+        {"csf": (("salt", "time", "sample"), csf)},
+        coords={"salt": list(rises), "time": t},
+    )
+
+
+def test_oxide_and_citrate_barely_change_brain_mg_below_two_percent():
+    small = CLAIMS["C11"].judge({"pk_salts": _salts({"oxide": 0.01, "citrate": 0.015})})
+    big = CLAIMS["C11"].judge({"pk_salts": _salts({"oxide": 0.01, "citrate": 0.05})})
+    assert small.verdict == "supported" and big.verdict == "not_supported"
+
+
+def test_seizure_claim_needs_more_events_at_low_mg():
+    def ds(low, normal):
+        return xr.Dataset(
+            {"event_rate": (("mg", "seed"), [[low], [normal]])}, coords={"mg": [0.0, 1.0]}
+        )
+
+    assert CLAIMS["C7"].judge({"network_seizures": ds(1.2, 0.0)}).verdict == "supported"
+    assert CLAIMS["C7"].judge({"network_seizures": ds(0.0, 0.0)}).verdict == "not_supported"
+
+
+def test_a_missing_result_is_a_clear_error():
+    with pytest.raises(MagsynapseError, match=r"people_liu2016\.nc.*magsynapse study"):
+        CLAIMS["C17"].judge({})
+
+
+def test_every_claim_is_registered_with_caveats_and_verdict_labels_in_both_languages():
+    assert sorted(CLAIMS) == sorted(ORDER) and len(ORDER) == 21
+    hi = translator("hi")
+    for key in VERDICTS:
+        label = VERDICTS[key].label
+        assert label.render(hi) != str(label)
+    for c in CLAIMS.names():
+        assert CLAIMS[c].text.render(hi) != str(CLAIMS[c].text)
