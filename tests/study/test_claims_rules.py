@@ -89,3 +89,51 @@ def test_every_claim_is_registered_with_caveats_and_verdict_labels_in_both_langu
         assert label.render(hi) != str(label)
     for c in CLAIMS.names():
         assert CLAIMS[c].text.render(hi) != str(CLAIMS[c].text)
+
+
+def _depletion(fall: float, with_mgt: float) -> xr.Dataset:
+    """GluN2B share on the last session: control 0.3, depleted 0.3 + fall, and MgT on top."""
+    f2b = np.array([[[0.3, 0.3], [0.3, 0.3 + fall]], [[0.3, 0.3], [0.3, 0.3 + fall + with_mgt]]])
+    return xr.Dataset(
+        {"session_f_2b": (("scenario", "arm", "session"), f2b)},
+        coords={
+            "scenario": ["depleted", "depleted_mgt"],
+            "arm": ["control", "treated"],
+            "session": [0.0, 14.0],
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("with_mgt", "verdict", "words"),
+    [(0.03, "supported", "prevents at least half"), (-0.01, "not_supported", "does not prevent")],
+)
+def test_chemotherapy_claim_needs_mgt_to_restore_half_the_fall(with_mgt, verdict, words):
+    f = CLAIMS["C16"].judge({"chronic_depletion": _depletion(-0.04, with_mgt)})
+    assert f.verdict == verdict
+    assert words in f.reason.render(translator("en"))
+
+
+def _rats(sites: float, recall_gain: float) -> xr.Dataset:
+    """Young and aged rats, control and treated, two sessions, three network seeds."""
+    shape = (2, 2, 2, 3)
+    rec = np.full(shape, 0.6)
+    rec[:, 1, -1, :] += recall_gain + np.array([-0.001, 0.0, 0.001])
+    dens = np.ones(shape[:3])
+    dens[:, 1, -1] += sites
+    return xr.Dataset(
+        {
+            "recall": (("age", "arm", "session", "network_seed"), rec),
+            "session_synapse_density": (("age", "arm", "session"), dens),
+            "session_f_2b": (("age", "arm", "session"), np.full(shape[:3], 0.3)),
+        },
+        coords={"age": ["young", "aged"], "arm": ["control", "treated"], "session": [0.0, 28.0]},
+    )
+
+
+@pytest.mark.parametrize(
+    ("sites", "gain", "verdict"),
+    [(0.1, 0.1, "supported"), (0.1, 0.0, "partly"), (-0.1, 0.0, "not_supported")],
+)
+def test_density_claim_needs_sites_and_recall_beyond_noise(sites, gain, verdict):
+    assert CLAIMS["C13"].judge({"chronic_rat_regimen": _rats(sites, gain)}).verdict == verdict

@@ -373,10 +373,20 @@ def _c10(r: Results) -> Finding:
         ).format(
             lo=_f(lo, 3), hi=_f(hi, 3), high=f"{high:g}", d=_f(d, 3, True), noise=_f(noise, 3)
         ),
-        _(
-            "More Mg²⁺ blocks chance coincidences more than correlated input, so the "
-            "ratio rises; but the signal itself shrinks, and the memory network does not "
-            "recall better. A higher ratio is not, in the model, clearer thinking."
+        Joined(
+            (
+                _(
+                    "More Mg²⁺ blocks chance coincidences more than correlated input, so the "
+                    "ratio rises, while the signal itself shrinks."
+                ),
+                _("The memory network recalls better at the higher [Mg]o.")
+                if verdict == "supported"
+                else _(
+                    "The memory network does not recall better: a higher ratio is not, in "
+                    "the model, clearer thinking."
+                ),
+            ),
+            " ",
         ),
     )
 
@@ -413,6 +423,11 @@ def _c11(r: Results) -> Finding:
         _(
             "The kidney excretes most absorbed Mg and the barrier exchanges slowly, so "
             "serum and CSF move by little whatever the salt."
+        )
+        if ok
+        else _(
+            "Oxide or citrate raises CSF Mg by 2 % or more (median), beyond what the rule "
+            "counts as barely; the rise is still of the size MgT gives (C12)."
         ),
     )
 
@@ -445,10 +460,19 @@ def _c12(r: Results) -> Finding:
         _("CSF Mg: people {people} at day 84; rats {rat} at day 24 (published 7–15 %)").format(
             people=_band_text(thr), rat=_band_text(rat)
         ),
-        _(
-            "Brain Mg rises by a few per cent at most. How much threonate adds to neuronal "
-            "uptake is a prior from one laboratory's cell and rat work, not a measurement "
-            "in people."
+        Joined(
+            (
+                _("Brain Mg rises as published in rats and by at least 2 % in people.")
+                if verdict == "supported"
+                else _("Brain Mg rises, by less than published in rats.")
+                if verdict == "partly"
+                else _("Threonate does not raise brain Mg above oxide's."),
+                _(
+                    "How much threonate adds to neuronal uptake is a prior from one "
+                    "laboratory's cell and rat work, not a measurement in people."
+                ),
+            ),
+            " ",
         ),
     )
 
@@ -617,10 +641,14 @@ def _c13(r: Results) -> Finding:
         _("release sites {sites} (treated − control); recall {d} (noise ±{noise})").format(
             sites=_band_text(sites, pct=False), d=_f(d, 3, True), noise=_f(noise, 3)
         ),
-        _(
-            "Release sites follow neuronal Mg up, but the rise is small and the "
-            "homeostat lowers GluN2B in answer, so plasticity and recall barely move."
-        ),
+        _("Release sites follow neuronal Mg up, and recall improves beyond network noise.")
+        if verdict == "supported"
+        else _(
+            "Release sites follow neuronal Mg up, but the rise is small and the homeostat "
+            "answers with GluN2B, so recall stays within network noise."
+        )
+        if verdict == "partly"
+        else _("Release sites do not rise under MgT in the model."),
     )
 
 
@@ -775,9 +803,17 @@ def _c16(r: Results) -> Finding:
             fall=_f(fall, 4, True),
             share="—" if np.isnan(restored) else f"{restored:+.0%}",
         ),
-        _(
-            "The model reproduces the fall of NR2B, but MgT's small rise of brain Mg "
-            "does not prevent it, and inflammation is not in the model."
+        Joined(
+            (
+                _("The model reproduces the fall of NR2B under depletion.")
+                if fall < 0
+                else _("The model does not reproduce the fall of NR2B under depletion."),
+                _("MgT prevents at least half of it.")
+                if ok
+                else _("MgT's small rise of brain Mg does not prevent it."),
+                _("Inflammation is not in the model."),
+            ),
+            " ",
         ),
     )
 
