@@ -137,3 +137,20 @@ def _rats(sites: float, recall_gain: float) -> xr.Dataset:
 )
 def test_density_claim_needs_sites_and_recall_beyond_noise(sites, gain, verdict):
     assert CLAIMS["C13"].judge({"chronic_rat_regimen": _rats(sites, gain)}).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"workers": 0}, "workers: must be an integer >= 1"),
+        ({"workers": True}, "workers: must be an integer >= 1"),
+        ({"plan": "huge"}, "unknown study plan 'huge'; accepted: full, quick"),
+        ({"languages": ("en", "xx")}, "unknown language 'xx'"),
+    ],
+)
+def test_study_refuses_bad_arguments_before_any_work(tmp_path, kwargs, message):
+    from magsynapse.study import run_study
+
+    with pytest.raises(MagsynapseError, match=message):
+        run_study(tmp_path / "out", progress=False, **kwargs)
+    assert not (tmp_path / "out").exists()

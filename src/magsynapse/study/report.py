@@ -7,10 +7,12 @@ import datetime as _dt
 import html
 import json
 import multiprocessing
+import os
 import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import jinja2
@@ -82,9 +84,11 @@ def run_study(
         Languages of the report (keys of :data:`~magsynapse.i18n.LANGUAGES`); each is
         written as :func:`report_name`, linked to the others.
     workers : int
-        Chapters run side by side in this many processes (1: in this process). Every
-        chapter draws from its own seeded streams, so the results and the report are the
-        same for any number of workers.
+        Chapters run side by side in this many processes (1: in this process), each with
+        its share of the cores for the compiled kernels. Every chapter draws from its own
+        seeded streams, so the results and the report are the same for any number of
+        workers. Worker processes import the main module: call from under
+        ``if __name__ == "__main__":`` when ``workers > 1``.
 
     Returns
     -------
@@ -132,6 +136,13 @@ def run_study(
     return paths
 
 
+def _worker_threads(threads: int) -> None:
+    """Give each worker process its share of the cores for the compiled kernels."""
+    import numba
+
+    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
+
+
 def _chapter(index: int, out: Path, seed: int, plan: Plan) -> Report:
     """Run chapter ``index`` of :data:`CHAPTERS` into a report of its own."""
     rep = Report()
@@ -158,14 +169,28 @@ def _run_chapters(out: Path, seed: int, plan: Plan, workers: int, progress: bool
     # the longest chapters first, so that the short ones fill in beside them
     order = sorted(range(len(CHAPTERS)), key=lambda i: -CHAPTER_COST[i])
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(_chapter, i, out, seed, plan): i for i in order}
-        for future in as_completed(futures):
-            i = futures[future]
-            parts[i] = future.result()
-            bar.set_postfix_str(CHAPTERS[i][1][-1])
-            bar.update(len(CHAPTERS[i][1]))
-    bar.close()
+    threads = (os.cpu_count() or 1) // workers
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_worker_threads,
+            initargs=(threads,),
+        ) as pool:
+            futures = {pool.submit(_chapter, i, out, seed, plan): i for i in order}
+            for future in as_completed(futures):
+                i = futures[future]
+                parts[i] = future.result()
+                bar.set_postfix_str(CHAPTERS[i][1][-1])
+                bar.update(len(CHAPTERS[i][1]))
+    except BrokenProcessPool as exc:
+        raise MagsynapseError(
+            "a chapter's worker process stopped; with workers > 1, call run_study from "
+            "under `if __name__ == \"__main__\":` (worker processes import the main "
+            "module), or use workers=1"
+        ) from exc
+    finally:
+        bar.close()
     for i in range(len(CHAPTERS)):
         rep.blocks += parts[i].blocks
         rep.results.update(parts[i].results)
