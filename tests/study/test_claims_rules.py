@@ -154,3 +154,12 @@ def test_study_refuses_bad_arguments_before_any_work(tmp_path, kwargs, message):
     with pytest.raises(MagsynapseError, match=message):
         run_study(tmp_path / "out", progress=False, **kwargs)
     assert not (tmp_path / "out").exists()
+
+
+def test_study_command_refuses_an_unknown_language_in_one_line(tmp_path, capsys):
+    from magsynapse.cli import main
+
+    assert main(["study", "--lang", "en,fr", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["magsynapse: error: --lang: unknown language 'fr'; accepted: en, hi"]
+    assert not (tmp_path / "o").exists()

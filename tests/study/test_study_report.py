@@ -207,3 +207,5 @@ def test_claims_command_writes_the_table_in_hindi(study, tmp_path, capsys):
     assert main(["claims", "--study", str(tmp_path / "none")]) == 2
     assert "magsynapse study" in capsys.readouterr().err
     assert main(["claims", "--study", str(study), "--lang", "xx"]) == 2
+    assert main(["claims", "--study", str(study), "--lang", "en,hi"]) == 2
+    assert "one language" in capsys.readouterr().err

@@ -13,12 +13,19 @@ def _languages(ctx, param, value: str) -> list[str]:
     from ..i18n import LANGUAGES
 
     codes = [c.strip() for c in value.split(",") if c.strip()]
-    bad = [c for c in codes if c not in LANGUAGES]
-    if not codes or bad:
-        raise click.BadParameter(
-            f"{', '.join(bad) or 'none given'}; accepted: {', '.join(LANGUAGES)}"
-        )
+    if not codes:
+        raise click.BadParameter(f"no language given; accepted: {', '.join(LANGUAGES)}")
+    for c in codes:
+        if c not in LANGUAGES:
+            raise click.BadParameter(f"unknown language {c!r}; accepted: {', '.join(LANGUAGES)}")
     return codes
+
+
+def _language(ctx, param, value: str) -> str:
+    codes = _languages(ctx, param, value)
+    if len(codes) != 1:
+        raise click.BadParameter(f"one language, got {value!r}")
+    return codes[0]
 
 
 @click.command()
@@ -74,7 +81,7 @@ def study(out: str, seed: int, quick: bool, languages: list[str], workers: int) 
     "--lang",
     default="en",
     show_default=True,
-    callback=lambda ctx, p, v: _languages(ctx, p, v)[0],
+    callback=_language,
     help="Language of the table.",
 )
 @click.option(

@@ -98,6 +98,7 @@ def summary_section(
             for a in assessments
             if a.claim.id in KEY_CLAIMS
         ],
+        cards=True,
     )
     var = results.get("people_pathways")
     liu = results.get("people_liu2016")
@@ -205,6 +206,7 @@ def claims_chapter(rep: Report, assessments: Sequence[Assessment]) -> None:
             _("evidence in this report"),
         ],
         rows,
+        cards=True,
     )
     rep.text(
         _(

@@ -157,6 +157,7 @@ class FigureBlock:
 class Table:
     header: tuple[Cell, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    cards: bool = False  # at phone width, one card per row (each cell under its header)
 
 
 Block = Heading | Paragraph | FigureBlock | Table
@@ -195,8 +196,11 @@ class Report:
         data = base64.b64encode(buf.getvalue()).decode()
         self.blocks.append(FigureBlock(data, caption, alt or caption))
 
-    def table(self, header: Sequence[Cell], rows: Sequence[Sequence[Cell]]) -> None:
-        self.blocks.append(Table(tuple(header), tuple(tuple(r) for r in rows)))
+    def table(
+        self, header: Sequence[Cell], rows: Sequence[Sequence[Cell]], cards: bool = False
+    ) -> None:
+        """Add a table; with ``cards``, each row reads as a card at phone width."""
+        self.blocks.append(Table(tuple(header), tuple(tuple(r) for r in rows), cards))
 
 
 def fmt(x: float, digits: int = 3) -> str:

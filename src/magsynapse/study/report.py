@@ -186,7 +186,7 @@ def _run_chapters(out: Path, seed: int, plan: Plan, workers: int, progress: bool
     except BrokenProcessPool as exc:
         raise MagsynapseError(
             "a chapter's worker process stopped; with workers > 1, call run_study from "
-            "under `if __name__ == \"__main__\":` (worker processes import the main "
+            'under `if __name__ == "__main__":` (worker processes import the main '
             "module), or use workers=1"
         ) from exc
     finally:
@@ -221,9 +221,12 @@ def _block(b, tr) -> dict:
             "alt": _plain(render(b.alt, tr)),
         }
     if isinstance(b, Table):
+        header = [Markup(render(h, tr)) for h in b.header]
         return {
             "kind": "table",
-            "header": [Markup(render(h, tr)) for h in b.header],
+            "cards": b.cards,
+            "header": header,
+            "labels": [_plain(h) for h in header],
             "rows": [[Markup(render(c, tr)) for c in row] for row in b.rows],
         }
     raise TypeError(f"not a report block: {b!r}")
