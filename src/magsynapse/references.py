@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -502,6 +503,15 @@ _ENTRIES = [
 ]
 
 SOURCES: dict[str, Source] = {s.key: s for s in _ENTRIES}
+
+
+def cite(key: str) -> str:
+    """Authors and year of ``key`` for running HTML text (:meth:`Source.short`, escaped).
+
+    >>> cite("dudek_bear_1992")
+    'Dudek &amp; Bear 1992'
+    """
+    return html.escape(get_source(key).short())
 
 
 def get_source(key: str) -> Source:

@@ -32,7 +32,7 @@ from ..i18n import Joined, Msg, _
 from ..people import load_design
 from ..people.experiments import gap as trial_gap
 from ..provenance import Registry
-from ..references import get_source
+from ..references import cite
 
 Results = Mapping[str, xr.Dataset]
 
@@ -105,11 +105,6 @@ class Claim:
 CLAIMS: Registry[Claim] = Registry("claim")
 
 
-def cite(key: str) -> str:
-    """First author and year of a reference, e.g. ``Grober et al. 2015``."""
-    return get_source(key).short()
-
-
 #: The sources the claims' reasons and rules rest on (besides each result's own).
 SOURCES = (
     "grober_2015",
@@ -157,15 +152,15 @@ def _band_text(b: tuple[float, float, float], pct: bool = True) -> str:
 
 
 def _recall_diff(a: xr.DataArray, b: xr.DataArray) -> tuple[float, float]:
-    """Mean difference a − b over network seeds and its noise scale (2 s.e.m., or 0.02
-    with one seed)."""
-    dims = [d for d in a.dims if d in ("seed", "network_seed", "sample")]
-    diff = (a - b).mean([d for d in dims if d != "network_seed" and d != "seed"])
+    """Mean difference a − b (over prior samples, then network seeds) and its noise scale:
+    2 s.e.m. over the seeds, or 0.02 with one seed."""
+    diff = a - b
+    if "sample" in diff.dims:
+        diff = diff.mean("sample")
     seeds = [d for d in diff.dims if d in ("seed", "network_seed")]
-    mean = float(diff.mean(seeds)) if seeds else float(diff)
-    n = int(np.prod([diff.sizes[d] for d in seeds])) if seeds else 1
+    n = int(np.prod([diff.sizes[d] for d in seeds]))
     noise = 2 * float(diff.std(seeds, ddof=1)) / np.sqrt(n) if n > 1 else 0.02
-    return mean, max(noise, 0.02 if n == 1 else 0.0)
+    return float(diff.mean(seeds)), noise
 
 
 def _summary(ds: xr.Dataset) -> dict:

@@ -13,8 +13,9 @@ from ..body.calibrate import evaluate
 from ..body.plot import plot_pk
 from ..body.salts import SALTS
 from ..i18n import _
+from ..references import cite
 from ..synapse import stdp
-from .common import PREDICTION, Plan, Report, cite, fmt, passed, write_result
+from .common import PREDICTION, Plan, Report, fmt, passed, write_result
 
 STEPS = ("pk calibration", "pk salts", "pk rat", "pk to synapse")
 MAIN_SALTS = ["oxide", "citrate", "glycinate", "threonate"]

@@ -18,7 +18,8 @@ from ..chronic.plot import (
 from ..i18n import _
 from ..network.phenomena import sleep
 from ..network.plot import plot_sleep
-from .common import PREDICTION, PUBLISHED, Plan, Report, cite, fmt, write_result
+from ..references import cite
+from .common import PREDICTION, PUBLISHED, Plan, Report, fmt, write_result
 
 STEPS = (
     "chronic acute versus chronic",

@@ -26,7 +26,9 @@ COLOURS = {
 }
 
 
-def _verdict_figure(assessments: Sequence[Assessment], results: Mapping[str, xr.Dataset]):
+def _verdict_figure(
+    assessments: Sequence[Assessment], results: Mapping[str, xr.Dataset], published: float
+):
     fig = Figure(figsize=(9.5, 3.6), layout="constrained")
     ax, bx = fig.subplots(1, 2, width_ratios=[1.25, 1])
     ranks = [VERDICTS[a.finding.verdict].rank for a in assessments]
@@ -39,7 +41,7 @@ def _verdict_figure(assessments: Sequence[Assessment], results: Mapping[str, xr.
     ax.grid(axis="y", color="0.9")
     ax.set_title("Verdict on each claim", fontsize=10)
     trials = [
-        ("people_liu2016", "Liu 2016", float(load_design("liu2016").published["d"])),
+        ("people_liu2016", "Liu 2016", published),
         ("people_hausenblas2024", "Hausenblas 2024", None),
     ]
     for y, (name, _label, published) in enumerate(trials):
@@ -63,6 +65,7 @@ def summary_section(
     rep: Report, assessments: Sequence[Assessment], results: Mapping[str, xr.Dataset]
 ) -> None:
     """A few sentences and one figure: what the model says about the article."""
+    pub = float(load_design("liu2016").published["d"])
     counts = {k: 0 for k in VERDICTS}
     for a in assessments:
         counts[a.finding.verdict] += 1
@@ -103,7 +106,6 @@ def summary_section(
     var = results.get("people_pathways")
     liu = results.get("people_liu2016")
     if var is not None and liu is not None:
-        pub = float(load_design("liu2016").published["d"])
         inside = [
             str(v)
             for v in var.variant.values
@@ -126,7 +128,7 @@ def summary_section(
                 ).format(published=f"{pub:.2f}")
             )
     rep.figure(
-        _verdict_figure(assessments, results),
+        _verdict_figure(assessments, results, pub),
         _(
             "Left: the verdict on each of the 21 claims (the table below gives the numbers "
             "and reasons). Right: Cohen's d of the two supplement trials as the model "
@@ -177,8 +179,8 @@ def claims_chapter(rep: Report, assessments: Sequence[Assessment]) -> None:
     rows = []
     for a in assessments:
         c, f = a.claim, a.finding
-        verdict = _('<span class="verdict v-{key}">{label}</span> ({how})').format(
-            key=f.verdict, label=VERDICTS[f.verdict].label, how=rule if f.computed else judgement
+        verdict = _("{verdict} ({how})").format(
+            verdict=_verdict_cell(a), how=rule if f.computed else judgement
         )
         evidence = _('<a href="#{anchor}">{experiment}</a>').format(
             anchor=c.anchor, experiment=c.experiment

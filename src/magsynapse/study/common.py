@@ -8,7 +8,6 @@ A chapter adds blocks (headings, paragraphs, figures, tables) whose text is a
 from __future__ import annotations
 
 import base64
-import html
 import io
 import re
 from collections.abc import Sequence
@@ -21,7 +20,6 @@ from matplotlib.figure import Figure
 
 from ..i18n import Msg, _
 from ..provenance import Registry
-from ..references import get_source
 from ..results import save
 
 MG_LEVELS = [0.6, 0.8, 1.0, 1.2, 2.0]
@@ -209,11 +207,6 @@ def fmt(x: float, digits: int = 3) -> str:
 
 def passed(ok: bool) -> Msg:
     return YES if ok else NO
-
-
-def cite(key: str) -> str:
-    """First author and year of a reference, escaped for HTML."""
-    return html.escape(get_source(key).short())
 
 
 def write_result(ds: xr.Dataset, out: Path, name: str, report: Report) -> xr.Dataset:

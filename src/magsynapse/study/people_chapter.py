@@ -16,7 +16,8 @@ from ..people import experiments as ex
 from ..people import load_design
 from ..people.mechanism import default_emulator
 from ..people.plot import plot_cohort, plot_power, plot_trial
-from .common import PREDICTION, PUBLISHED, Plan, Report, cite, fmt, write_result
+from ..references import cite
+from .common import PREDICTION, PUBLISHED, Plan, Report, fmt, write_result
 
 STEPS = (
     "people cohort",

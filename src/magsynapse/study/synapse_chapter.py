@@ -11,10 +11,11 @@ from matplotlib.figure import Figure
 from ..i18n import _
 from ..receptors import block, block_curves, half_unblock_voltage
 from ..receptors.plot import plot_block
+from ..references import cite
 from ..synapse import frequency, omega, pairing, snr, stdp
 from ..synapse.params import BISTABLE_SETS
 from ..synapse.plot import plot_change, plot_snr
-from .common import PREDICTION, Plan, Report, cite, fmt, passed, write_result
+from .common import PREDICTION, Plan, Report, fmt, passed, write_result
 
 STEPS = (
     "block",
