@@ -211,3 +211,20 @@ def test_slow_wave_activity_follows_the_mg_gain_of_downscaling():
         ps = slow_parameters("rat").with_values(mg_sleep=e)
         ds = integrate(d.clamped(1.2), calcium, ps, record_h=24.0, cycle=d)
         np.testing.assert_allclose(ds.slow_wave.values[1:, 0], 1.5**e, rtol=1e-12)
+
+
+def test_background_calcium_broadcasts_and_refuses_mg_outside_its_table():
+    """The entry is (1 − f)·fast + f·slow times the drive (the module's definition), for
+    arrays of any shape; [Mg]o beyond the 0.01–20 mM table is an error, not a clamp."""
+    mg = np.array([0.8, 1.2])
+    row = BG(mg, 0.5, 1.0)
+    assert row.shape == (2,)
+    for m, value in zip(mg, row, strict=True):
+        fast, slow = entry_per_spike(m, 0.0), entry_per_spike(m, 1.0)
+        assert value == pytest.approx(0.5 * fast + 0.5 * slow, rel=1e-3)
+    grid = BG(np.full((2, 3), 1.0), np.array([0.2, 0.5, 0.8]), np.array([[1.0], [2.0]]))
+    assert grid.shape == (2, 3)
+    np.testing.assert_allclose(grid[1], 2.0 * grid[0], rtol=1e-15)
+    for bad in (0.005, 25.0):
+        with pytest.raises(MagsynapseError, match="tabulated"):
+            BG(np.array([1.0, bad]), np.array([0.5, 0.5]), np.array([1.0, 1.0]))

@@ -29,9 +29,9 @@ def study(tmp_path_factory) -> Path:
 
 def test_chapters_in_worker_processes_give_the_numbers_of_one_process(study, tmp_path):
     from magsynapse.study.common import PLANS
-    from magsynapse.study.report import _chapter
+    from magsynapse.study.report import _section
 
-    here = _chapter(0, tmp_path, 7, PLANS["quick"])  # the synapse chapter, in this process
+    here = _section(0, tmp_path, 7, PLANS["quick"])  # the synapse chapter, in this process
     for name, ds in here.results.items():
         with xr.open_dataset(study / f"{name}.nc") as there:
             xr.testing.assert_identical(ds.drop_attrs(), there.load().drop_attrs())

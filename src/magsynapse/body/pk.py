@@ -15,7 +15,7 @@ import xarray as xr
 from ..errors import MagsynapseError
 from ..provenance import ParameterSet
 from ..random import check_seed
-from ..results import annotate
+from ..results import annotate, quantiles
 from .baseline import baseline
 from .equations import BODY, GUT, IDX, derive
 from .params import pk_parameters
@@ -202,7 +202,7 @@ def simulate(
         ds[k].attrs.update(units=unit, long_name=desc)
     ds.time.attrs.update(units="h", long_name="time since the start (08:00 of day 0)")
     if samples and bands:
-        q = ds[list(OBSERVABLES)].quantile([0.05, 0.5, 0.95], dim="sample")
+        q = quantiles(ds[list(OBSERVABLES)], [0.05, 0.5, 0.95], "sample")
         for k in OBSERVABLES:
             ds[f"{k}_band"] = q[k].transpose("quantile", "time")
             ds[f"{k}_band"].attrs.update(

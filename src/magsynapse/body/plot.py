@@ -7,6 +7,8 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..results import quantiles
+
 PANELS = (
     ("serum_total", "serum total Mg (mM)"),
     ("csf", "CSF Mg (mM)"),
@@ -78,7 +80,7 @@ def plot_barrier(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     fig = ax.figure
     rel = ds.csf / ds.csf.isel(time=0) - 1.0
     if "sample" in rel.dims:
-        q = rel.quantile([0.05, 0.5, 0.95], dim="sample")
+        q = quantiles(rel, [0.05, 0.5, 0.95], "sample")
         ax.fill_between(
             ds.time, 100 * q.sel(quantile=0.05), 100 * q.sel(quantile=0.95), alpha=0.2, lw=0
         )

@@ -6,6 +6,8 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
+from ..results import quantiles
+
 PANELS = (
     ("mg_o", "brain [Mg]o (mM)"),
     ("f_2b", "GluN2B share"),
@@ -23,7 +25,7 @@ def _lines(ax, da: xr.DataArray, x: np.ndarray, **kw) -> None:
         y = da.sel(arm=arm)
         colour = COLOURS.get(str(arm), None)
         if "sample" in y.dims:
-            q = y.quantile([0.05, 0.5, 0.95], dim="sample").values
+            q = quantiles(y, [0.05, 0.5, 0.95], "sample").values
             ax.fill_between(x, q[0], q[2], color=colour, alpha=0.25, lw=0)
             ax.plot(x, q[1], color=colour, label=str(arm), **kw)
         else:

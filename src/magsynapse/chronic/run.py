@@ -30,7 +30,7 @@ from ..errors import MagsynapseError
 from ..network import load_config
 from ..network.phenomena import session
 from ..random import check_seed
-from ..results import annotate
+from ..results import annotate, quantiles
 from ..slow import PATHWAYS, age_of, drivers_from_body, get_pathways, integrate, slow_parameters
 from ..synapse.background import BackgroundCalcium
 
@@ -237,7 +237,7 @@ def chronic(
     if samples:
         for name in ("f_2b", "synapse_density", "mg_o", "recall", "snr", "rho_inside"):
             with np.errstate(invalid="ignore"):  # an infinite snr (no background) is kept
-                band = out[name].quantile(list(QUANTILES), dim="sample")
+                band = quantiles(out[name], QUANTILES, "sample")
             out[f"{name}_band"] = band.assign_attrs(out[name].attrs)
     else:
         out = out.isel(sample=0, drop=True)

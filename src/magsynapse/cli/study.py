@@ -49,7 +49,7 @@ def _language(ctx, param, value: str) -> str:
     default=2,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Processes that run chapters side by side (the results do not depend on it).",
+    help="Processes that run the report's sections side by side (the results do not depend on it).",
 )
 @one_line_errors
 def study(out: str, seed: int, quick: bool, languages: list[str], workers: int) -> None:

@@ -21,6 +21,10 @@ pathway            what it does                                         states
                    downscaling of synaptic strength (de Vivo 2017);     ``synaptic_strength``,
                    the night's slow-wave activity                       ``slow_wave``
 =================  ===================================================  =================
+
+Each built-in step is one compiled loop over samples (its equations are written once,
+there), so that a step costs a few function calls rather than a hundred array
+operations.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numba as nb
 import numpy as np
 
 from ..provenance import Registry
@@ -107,6 +112,119 @@ def release_target(density: np.ndarray, p: dict[str, np.ndarray]) -> np.ndarray:
     return odds / (1.0 + odds)
 
 
+_SYNAPTIC_SHARE = float(sum(ENERGY_SHARES[k] for k in SYNAPTIC_ITEMS))
+
+
+def _per_sample(rate: np.ndarray | float | bool, like: np.ndarray) -> np.ndarray:
+    """``rate`` (an array over samples, or one number) as an array over samples."""
+    if isinstance(rate, np.ndarray) and rate.shape == like.shape:
+        return rate
+    return np.full(like.shape, rate, dtype=float)
+
+
+@nb.njit(cache=True)
+def _energy(atp, supplied, used, mg_i, density, release, p0, k, mg_i_ref, tau, share, h):
+    """Mg-ATP: da/dt = (supply − demand·a)/tau_atp, exact over the step."""
+    n = atp.shape[0]
+    a, sup, use = np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        supply = (mg_i[i] / (mg_i[i] + k[i])) / (mg_i_ref[i] / (mg_i_ref[i] + k[i]))
+        demand = (1.0 - share) + share * density[i] * release[i] / p0[i]
+        r = demand / tau[i]
+        target = supply / demand
+        decay = np.exp(-r * h)
+        use[i] = used[i] + r * (target * h + (atp[i] - target) * (1.0 - decay) / r)
+        sup[i] = supplied[i] + supply / tau[i] * h
+        a[i] = target + (atp[i] - target) * decay
+    return a, sup, use
+
+
+@nb.njit(cache=True)
+def _homeostasis(f_2b, calcium, rate, tau_up, tau_down, gain, loop_slope, h):
+    """The logit of f_2b moves so that ln(calcium) relaxes with tau/(gain·rate)."""
+    n = f_2b.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        log_c = np.log(calcium[i])
+        tau = tau_up[i] if log_c < 0 else tau_down[i]
+        du = -(1.0 - np.exp(-gain[i] * rate[i] * h / tau)) * log_c / loop_slope[i]
+        if du == 0:
+            out[i] = f_2b[i]
+        else:
+            u = np.log(f_2b[i] / (1.0 - f_2b[i])) + du
+            out[i] = 1.0 / (1.0 + np.exp(-u))
+    return out
+
+
+@nb.njit(cache=True)
+def _density(density, release, f_2b, mg_i, rate, tau, mg_i_ref, k_mg, f_2b_ref, k_2b, p0, kappa, h):
+    """Release sites relax to :func:`density_target`, release probability to
+    :func:`release_target` at the new sites."""
+    n = density.shape[0]
+    d_out, r_out = np.empty(n), np.empty(n)
+    for i in range(n):
+        decay = np.exp(-rate[i] * h / tau[i])
+        target = (mg_i[i] / mg_i_ref[i]) ** k_mg[i] * (f_2b[i] / f_2b_ref[i]) ** k_2b[i]
+        d = target + (density[i] - target) * decay
+        odds = p0[i] / (1.0 - p0[i]) * d ** (-kappa[i])
+        p_target = odds / (1.0 + odds)
+        d_out[i] = d
+        r_out[i] = p_target + (release[i] - p_target) * decay
+    return d_out, r_out
+
+
+@nb.njit(cache=True)
+def _excitotoxicity(load, density, calcium, theta, tau_load, tau_loss, h):
+    """The load relaxes to the calcium's excess over ``theta``; its mean over the step
+    removes release sites."""
+    n = load.shape[0]
+    l_out, d_out = np.empty(n), np.empty(n)
+    for i in range(n):
+        target = max(0.0, calcium[i] / theta[i] - 1.0)
+        decay = np.exp(-h / tau_load[i])
+        mean_load = target + (load[i] - target) * (1.0 - decay) * tau_load[i] / h
+        l_out[i] = target + (load[i] - target) * decay
+        d_out[i] = density[i] * np.exp(-mean_load * h / tau_loss[i])
+    return l_out, d_out
+
+
+@nb.njit(cache=True)
+def _sleep(
+    pressure,
+    strength,
+    night,
+    slow_wave,
+    asleep,
+    mg_o,
+    mg_o_ref,
+    mg_sleep,
+    tau_wake,
+    tau_sleep,
+    potentiation,
+    downscaling_rate,
+    night_integral,
+    h,
+):
+    """Process S and synaptic strength: potentiation awake; asleep, downscaling by the
+    step's ∫ gain·S dt, which also adds to the night's slow-wave activity."""
+    n = pressure.shape[0]
+    s_out, w_out, n_out, swa = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        if asleep[i]:
+            integral = pressure[i] * tau_sleep[i] * (1.0 - np.exp(-h / tau_sleep[i]))
+            gain = (mg_o[i] / mg_o_ref[i]) ** mg_sleep[i]
+            w_out[i] = strength[i] * np.exp(-downscaling_rate[i] * gain * integral)
+            s_out[i] = pressure[i] * np.exp(-h / tau_sleep[i])
+            n_out[i] = night[i] + gain * integral
+            swa[i] = n_out[i] / night_integral[i]
+        else:
+            s_out[i] = 1.0 - (1.0 - pressure[i]) * np.exp(-h / tau_wake[i])
+            w_out[i] = strength[i] + potentiation[i] * h
+            n_out[i] = 0.0
+            swa[i] = slow_wave[i]
+    return s_out, w_out, n_out, swa
+
+
 class Pathway:
     """A slow pathway: its name, the states it moves, its references and its step."""
 
@@ -127,15 +245,20 @@ class Energy(Pathway):
     description = "Mg-ATP supply from [Mg]i against the signalling demand"
 
     def step(self, s, env, p, rate):
-        supply = mgatp(env.mg_i, p["k_mgatp"]) / mgatp(p["mg_i_ref"], p["k_mgatp"])
-        demand = energy_demand(s.drive(p))
-        r = demand / p["tau_atp"]  # da/dt = (supply - demand·a)/tau_atp
-        target = supply / demand
-        decay = np.exp(-r * env.h)
-        used = demand / p["tau_atp"] * (target * env.h + (s.atp - target) * (1 - decay) / r)
-        s.atp_supplied += supply / p["tau_atp"] * env.h
-        s.atp_used += used
-        s.atp = target + (s.atp - target) * decay
+        s.atp, s.atp_supplied, s.atp_used = _energy(
+            s.atp,
+            s.atp_supplied,
+            s.atp_used,
+            env.mg_i,
+            s.synapse_density,
+            s.release_probability,
+            p["release_probability0"],
+            p["k_mgatp"],
+            p["mg_i_ref"],
+            p["tau_atp"],
+            _SYNAPTIC_SHARE,
+            env.h,
+        )
 
 
 class Homeostasis(Pathway):
@@ -145,12 +268,16 @@ class Homeostasis(Pathway):
     description = "GluN2B share returns the background NMDA calcium to its set point"
 
     def step(self, s, env, p, rate):
-        log_c = np.log(s.calcium)
-        tau = np.where(log_c < 0, p["tau_up"], p["tau_down"])
-        # the logit of f_2b moves so that ln(calcium) relaxes with tau/(gain·rate)
-        du = -(1.0 - np.exp(-p["gain"] * rate * env.h / tau)) * log_c / p["loop_slope"]
-        u = np.log(s.f_2b / (1.0 - s.f_2b)) + du
-        s.f_2b = np.where(du == 0, s.f_2b, 1.0 / (1.0 + np.exp(-u)))
+        s.f_2b = _homeostasis(
+            s.f_2b,
+            s.calcium,
+            _per_sample(rate, s.f_2b),
+            p["tau_up"],
+            p["tau_down"],
+            p["gain"],
+            p["loop_slope"],
+            env.h,
+        )
 
 
 class Density(Pathway):
@@ -160,11 +287,21 @@ class Density(Pathway):
     description = "release sites follow [Mg]i and GluN2B; release probability compensates"
 
     def step(self, s, env, p, rate):
-        decay = np.exp(-rate * env.h / p["tau_density"])
-        target = density_target(s, env, p)
-        s.synapse_density = target + (s.synapse_density - target) * decay
-        p_target = release_target(s.synapse_density, p)
-        s.release_probability = p_target + (s.release_probability - p_target) * decay
+        s.synapse_density, s.release_probability = _density(
+            s.synapse_density,
+            s.release_probability,
+            s.f_2b,
+            env.mg_i,
+            _per_sample(rate, s.f_2b),
+            p["tau_density"],
+            p["mg_i_ref"],
+            p["density_mg"],
+            p["f_2b_ref"],
+            p["density_2b"],
+            p["release_probability0"],
+            p["release_compensation"],
+            env.h,
+        )
 
 
 class Excitotoxicity(Pathway):
@@ -174,11 +311,15 @@ class Excitotoxicity(Pathway):
     description = "background NMDA calcium above a threshold builds a load that removes sites"
 
     def step(self, s, env, p, rate):
-        target = np.maximum(0.0, s.calcium / p["theta_load"] - 1.0)
-        decay = np.exp(-env.h / p["tau_load"])
-        mean_load = target + (s.excitotoxic_load - target) * (1 - decay) * p["tau_load"] / env.h
-        s.excitotoxic_load = target + (s.excitotoxic_load - target) * decay
-        s.synapse_density = s.synapse_density * np.exp(-mean_load * env.h / p["tau_loss"])
+        s.excitotoxic_load, s.synapse_density = _excitotoxicity(
+            s.excitotoxic_load,
+            s.synapse_density,
+            s.calcium,
+            p["theta_load"],
+            p["tau_load"],
+            p["tau_loss"],
+            env.h,
+        )
 
 
 class Sleep(Pathway):
@@ -188,21 +329,24 @@ class Sleep(Pathway):
     description = "Process S; wake potentiation and slow-wave downscaling of synaptic strength"
 
     def step(self, s, env, p, rate):
-        asleep = np.asarray(env.asleep)
-        awake_s = 1.0 - (1.0 - s.sleep_pressure) * np.exp(-env.h / p["tau_wake"])
-        awake_w = s.synaptic_strength + p["potentiation"] * env.h
-        tau_s = p["tau_sleep"]
-        integral = s.sleep_pressure * tau_s * (1.0 - np.exp(-env.h / tau_s))  # ∫S over the step
-        gain = (env.mg_o / p["mg_o_ref"]) ** p["mg_sleep"]
-        asleep_w = s.synaptic_strength * np.exp(-p["downscaling_rate"] * gain * integral)
-        asleep_s = s.sleep_pressure * np.exp(-env.h / tau_s)
-        s.sleep_pressure = np.where(asleep, asleep_s, awake_s)
-        s.synaptic_strength = np.where(asleep, asleep_w, awake_w)
-        # slow-wave activity of the night so far (complete on waking); reset by day
-        night = s.extra.get("night_swa", np.zeros_like(s.sleep_pressure))
-        night = np.where(asleep, night + gain * integral, 0.0)
-        s.extra["night_swa"] = night
-        s.slow_wave = np.where(asleep, night / p["night_integral"], s.slow_wave)
+        night = s.extra.get("night_swa")
+        s.sleep_pressure, s.synaptic_strength, night, s.slow_wave = _sleep(
+            s.sleep_pressure,
+            s.synaptic_strength,
+            np.zeros_like(s.sleep_pressure) if night is None else night,
+            s.slow_wave,
+            _per_sample(env.asleep, s.sleep_pressure).astype(np.bool_, copy=False),
+            env.mg_o,
+            p["mg_o_ref"],
+            p["mg_sleep"],
+            p["tau_wake"],
+            p["tau_sleep"],
+            p["potentiation"],
+            p["downscaling_rate"],
+            p["night_integral"],
+            env.h,
+        )
+        s.extra["night_swa"] = night  # slow-wave activity of the night so far; 0 by day
 
 
 #: Every pathway, in the order a step runs them (energy sets the rate the others use).

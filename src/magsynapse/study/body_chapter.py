@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -14,8 +13,9 @@ from ..body.plot import plot_pk
 from ..body.salts import SALTS
 from ..i18n import _
 from ..references import cite
+from ..results import quantiles
 from ..synapse import stdp
-from .common import PREDICTION, Plan, Report, fmt, passed, write_result
+from .common import PREDICTION, Plan, Report, Section, StepFn, fmt, passed, write_result
 
 STEPS = ("pk calibration", "pk salts", "pk rat", "pk to synapse")
 MAIN_SALTS = ["oxide", "citrate", "glycinate", "threonate"]
@@ -28,9 +28,7 @@ SALT_NAMES = {
 }
 
 
-def body_chapter(
-    rep: Report, out: Path, seed: int, step: Callable[[str], None], plan: Plan
-) -> None:
+def body_chapter(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
     """Calibration table, salt comparison with bands, the rat MgT regimen, coupling."""
     rep.heading(_("Chapter 2 — From dose to brain: magnesium pharmacokinetics"), anchor="body")
     rep.text(
@@ -125,7 +123,7 @@ def body_chapter(
         cells = [SALT_NAMES[salt]]
         for var in ("serum_total", "csf", "mg_i"):
             change = 100 * (last[var] / first[var] - 1)
-            q = change.quantile([0.05, 0.5, 0.95], dim="sample").values
+            q = quantiles(change, [0.05, 0.5, 0.95], "sample").values
             cells.append(
                 _("{median} % ({low} to {high})").format(
                     median=f"{q[1]:+.1f}", low=f"{q[0]:+.1f}", high=f"{q[2]:+.1f}"
@@ -165,12 +163,10 @@ def body_chapter(
         rep,
     )
     change = 100 * (rat.csf.isel(time=-1) / rat.csf.isel(time=0) - 1)
-    q = change.quantile([0.05, 0.5, 0.95], dim="sample").values
-    qi = (
-        (100 * (rat.mg_i.isel(time=-1) / rat.mg_i.isel(time=0) - 1))
-        .quantile([0.05, 0.5, 0.95], dim="sample")
-        .values
-    )
+    q = quantiles(change, [0.05, 0.5, 0.95], "sample").values
+    qi = quantiles(
+        100 * (rat.mg_i.isel(time=-1) / rat.mg_i.isel(time=0) - 1), [0.05, 0.5, 0.95], "sample"
+    ).values
     rep.heading(
         _("Rats on MgT, 604 mg/kg/day for 24 days (Slutsky et al. 2010)"), 3, anchor="pk-rat"
     )
@@ -264,4 +260,5 @@ def body_chapter(
     step("pk to synapse")
 
 
-__all__ = ["body_chapter"]
+#: The chapter, one section.
+SECTIONS = (Section(body_chapter, STEPS, 5),)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,16 +18,8 @@ from ..i18n import _
 from ..network.phenomena import sleep
 from ..network.plot import plot_sleep
 from ..references import cite
-from .common import PREDICTION, PUBLISHED, Plan, Report, fmt, write_result
-
-STEPS = (
-    "chronic acute versus chronic",
-    "chronic rat regimen",
-    "chronic depletion",
-    "chronic sleep",
-    "chronic low-Mg states",
-    "chronic decomposition",
-)
+from ..results import quantiles
+from .common import PREDICTION, PUBLISHED, Plan, Report, Section, StepFn, fmt, write_result
 
 #: Table cells for the coordinate values of the chronic experiments (their English
 #: wording as the report showed it); an unknown value is shown as it is.
@@ -47,14 +38,12 @@ def _band(da) -> str:
     """Median (5–95 %) over samples, or the value."""
     if "sample" not in da.dims:
         return fmt(float(da), 3)
-    q = da.quantile([0.05, 0.5, 0.95], dim="sample").values
+    q = quantiles(da, [0.05, 0.5, 0.95], "sample").values
     return f"{q[1]:.3f} ({q[0]:.3f}–{q[2]:.3f})"
 
 
-def chronic_chapter(
-    rep: Report, out: Path, seed: int, step: Callable[[str], None], plan: Plan
-) -> None:
-    """The chronic experiments of docs/chronic.md, each a figure and a table."""
+def _acute_versus_chronic(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
+    """The chapter's opening and its first experiment: brain [Mg]o held at 2 mM."""
     rep.heading(_("Chapter 4 — Weeks, not minutes: the slow layer"), anchor="chronic")
     rep.text(
         _(
@@ -138,6 +127,9 @@ def chronic_chapter(
     )
     step("chronic acute versus chronic")
 
+
+def _rat_regimen(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
+    """Slutsky et al. (2010)'s regimen in young and aged rats."""
     rat = write_result(
         ex.rat_regimen(samples=plan.rat_samples, seed=seed, network_seeds=1),
         out,
@@ -206,6 +198,9 @@ def chronic_chapter(
     )
     step("chronic rat regimen")
 
+
+def _depletion(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
+    """Brain Mg lowered as under oxaliplatin, with and without MgT."""
     dep = write_result(
         ex.depletion(network_seeds=plan.chronic_network_seeds, seed=seed),
         out,
@@ -255,6 +250,9 @@ def chronic_chapter(
     )
     step("chronic depletion")
 
+
+def _sleep(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
+    """A night of downscaling after a day of learning."""
     night = write_result(
         sleep(seeds=[seed + k for k in range(plan.sleep_seeds)]), out, "chronic_sleep", rep
     )
@@ -306,6 +304,9 @@ def chronic_chapter(
     )
     step("chronic sleep")
 
+
+def _low_mg(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
+    """Energy and excitotoxicity in the slow layer alone."""
     low = write_result(ex.low_mg_states(), out, "chronic_low_mg", rep)
     rep.heading(_("Energy and excitotoxicity"), 3, anchor="energy")
     rep.figure(
@@ -324,6 +325,9 @@ def chronic_chapter(
     )
     step("chronic low-Mg states")
 
+
+def _decomposition(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
+    """Each pathway's share of the regimen's effect."""
     dec = write_result(
         ex.decomposition(network_seeds=plan.decomposition_seeds, seed=seed),
         out,
@@ -367,3 +371,14 @@ def chronic_chapter(
         ],
     )
     step("chronic decomposition")
+
+
+#: The chapter's sections, in report order.
+SECTIONS = (
+    Section(_acute_versus_chronic, ("chronic acute versus chronic",), 6),
+    Section(_rat_regimen, ("chronic rat regimen",), 16),
+    Section(_depletion, ("chronic depletion",), 9),
+    Section(_sleep, ("chronic sleep",), 5),
+    Section(_low_mg, ("chronic low-Mg states",), 1),
+    Section(_decomposition, ("chronic decomposition",), 16),
+)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,6 +199,25 @@ class Report:
     ) -> None:
         """Add a table; with ``cards``, each row reads as a card at phone width."""
         self.blocks.append(Table(tuple(header), tuple(tuple(r) for r in rows), cards))
+
+
+#: A section's progress callback: called with the name of each step as it ends.
+StepFn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the report that runs on its own, in this process or a worker.
+
+    ``run(rep, out, seed, step, plan)`` adds its blocks and results to ``rep``, writes
+    its data into ``out`` and calls ``step`` after each of its ``steps``. Sections draw
+    from their own seeded streams, so they may run in any order or process. ``cost`` is
+    its time on one core in the quick plan (s, measured), for scheduling only.
+    """
+
+    run: Callable[[Report, Path, int, StepFn, Plan], None]
+    steps: tuple[str, ...]
+    cost: float
 
 
 def fmt(x: float, digits: int = 3) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from ..i18n import _
@@ -20,7 +19,7 @@ from ..network.plot import (
     plot_network,
     plot_signal_to_noise,
 )
-from .common import PREDICTION, Plan, Report, fmt, write_result
+from .common import PREDICTION, Plan, Report, Section, StepFn, fmt, write_result
 
 STEPS = (
     "network MgNet",
@@ -30,9 +29,7 @@ STEPS = (
 )
 
 
-def network_chapter(
-    rep: Report, out: Path, seed: int, step: Callable[[str], None], plan: Plan
-) -> None:
+def network_chapter(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
     """MgNet at three [Mg]o, the low-Mg hyperexcitability of MgNet-AdEx, and the memory
     and signal-to-noise experiments on MgNet-Memory."""
     rep.heading(_("Chapter 3 — Networks: Mg²⁺-gated NMDA in a recurrent circuit"), anchor="network")
@@ -189,3 +186,7 @@ def network_chapter(
         ),
     )
     step("network signal-to-noise")
+
+
+#: The chapter, one section.
+SECTIONS = (Section(network_chapter, STEPS, 18),)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,15 +16,7 @@ from ..people import load_design
 from ..people.mechanism import default_emulator
 from ..people.plot import plot_cohort, plot_power, plot_trial
 from ..references import cite
-from .common import PREDICTION, PUBLISHED, Plan, Report, fmt, write_result
-
-STEPS = (
-    "people cohort",
-    "people Liu 2016",
-    "people pathways",
-    "people Hausenblas 2024",
-    "people power",
-)
+from .common import PREDICTION, PUBLISHED, Plan, Report, Section, StepFn, fmt, write_result
 
 #: The slow-pathway variants of the gap experiment (``ex.VARIANTS``), as shown to readers.
 VARIANT_NAMES = {
@@ -64,10 +55,8 @@ def _responders_figure(r) -> Figure:
     return fig
 
 
-def people_chapter(
-    rep: Report, out: Path, seed: int, step: Callable[[str], None], plan: Plan
-) -> None:
-    """Chapter 5: docs/people.md's experiments, each a figure and a table."""
+def _cohort(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
+    """The chapter's opening and a cohort at baseline."""
     rep.heading(
         _("Chapter 5 — People: cohorts and the published trial as a prediction"), anchor="people"
     )
@@ -147,6 +136,9 @@ def people_chapter(
     )
     step("people cohort")
 
+
+def _liu2016(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
+    """Liu et al. (2016)'s trial as a prediction."""
     design = load_design("liu2016")
     liu = write_result(ex.liu2016(plan.liu_replicates, seed), out, "people_liu2016", rep)
     s = json.loads(liu.attrs["summary"])
@@ -267,6 +259,9 @@ def people_chapter(
     )
     step("people Liu 2016")
 
+
+def _pathways(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
+    """Which slow pathway would have to change for Liu et al. (2016)'s effect."""
     var = write_result(
         ex.pathway_variants(plan.pathway_replicates, seed), out, "people_pathways", rep
     )
@@ -283,9 +278,12 @@ def people_chapter(
             for v in var.variant.values
         ],
     )
-    rep.text(_pathways_text(var, design, plan.pathway_replicates))
+    rep.text(_pathways_text(var, load_design("liu2016"), plan.pathway_replicates))
     step("people pathways")
 
+
+def _hausenblas2024(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
+    """Hausenblas et al. (2024)'s trial as a prediction."""
     hd = load_design("hausenblas2024")
     hz = write_result(
         ex.hausenblas2024(plan.hausenblas_replicates, seed), out, "people_hausenblas2024", rep
@@ -345,6 +343,9 @@ def people_chapter(
     )
     step("people Hausenblas 2024")
 
+
+def _power(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
+    """The power of trials of several sizes."""
     pw = write_result(
         ex.power(plan.power_sizes, plan.power_replicates, seed), out, "people_power", rep
     )
@@ -417,3 +418,13 @@ def _norm_sd_years(age: float) -> float:
 
     slope = float(TMT_B.mean(age + 0.5) - TMT_B.mean(age - 0.5))
     return float(TMT_B.sd(age)) / slope
+
+
+#: The chapter's sections, in report order.
+SECTIONS = (
+    Section(_cohort, ("people cohort",), 1),
+    Section(_liu2016, ("people Liu 2016",), 4),
+    Section(_pathways, ("people pathways",), 6),
+    Section(_hausenblas2024, ("people Hausenblas 2024",), 4),
+    Section(_power, ("people power",), 2),
+)

@@ -9,13 +9,16 @@ import json
 import multiprocessing
 import os
 import re
+import threading
 import time
+from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import jinja2
+import numba
 import xarray as xr
 from markupsafe import Markup
 from tqdm.auto import tqdm
@@ -26,29 +29,19 @@ from ..errors import MagsynapseError
 from ..i18n import LANGUAGES, _, render, translator
 from ..references import get_source
 from ..results import annotate, citations, save
-from .body_chapter import STEPS as BODY_STEPS
-from .body_chapter import body_chapter
-from .chronic_chapter import STEPS as CHRONIC_STEPS
-from .chronic_chapter import chronic_chapter
+from . import body_chapter, chronic_chapter, network_chapter, people_chapter, synapse_chapter
 from .claims_chapter import claims_chapter, summary_section
 from .common import PLANS, FigureBlock, Heading, Paragraph, Plan, Report, Table
-from .network_chapter import STEPS as NETWORK_STEPS
-from .network_chapter import network_chapter
-from .people_chapter import STEPS as PEOPLE_STEPS
-from .people_chapter import people_chapter
-from .synapse_chapter import STEPS as SYNAPSE_STEPS
-from .synapse_chapter import synapse_chapter
 
-CHAPTERS = (
-    (synapse_chapter, SYNAPSE_STEPS),
-    (body_chapter, BODY_STEPS),
-    (network_chapter, NETWORK_STEPS),
-    (chronic_chapter, CHRONIC_STEPS),
-    (people_chapter, PEOPLE_STEPS),
+#: The report's sections, in page order (chapters 1–5).
+SECTIONS = (
+    *synapse_chapter.SECTIONS,
+    *body_chapter.SECTIONS,
+    *network_chapter.SECTIONS,
+    *chronic_chapter.SECTIONS,
+    *people_chapter.SECTIONS,
 )
 PLAN_NAMES = {"full": _("full"), "quick": _("quick")}
-#: Relative cost of each chapter (seconds of the full plan), for scheduling only.
-CHAPTER_COST = (45, 14, 40, 150, 420)
 TITLE = _("magsynapse {version}: how magnesium shapes what a synapse learns")
 
 
@@ -84,8 +77,9 @@ def run_study(
         Languages of the report (keys of :data:`~magsynapse.i18n.LANGUAGES`); each is
         written as :func:`report_name`, linked to the others.
     workers : int
-        Chapters run side by side in this many processes (1: in this process), each with
-        its share of the cores for the compiled kernels. Every chapter draws from its own
+        The report's :data:`SECTIONS` run side by side in this many processes: this one
+        and ``workers - 1`` worker processes, each with its share of the cores for the
+        compiled kernels (1: all in this process). Every section draws from its own
         seeded streams, so the results and the report are the same for any number of
         workers. Worker processes import the main module: call from under
         ``if __name__ == "__main__":`` when ``workers > 1``.
@@ -103,7 +97,7 @@ def run_study(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    rep = _run_chapters(out, seed, plan, workers, progress)
+    rep = _run_sections(out, seed, plan, workers, progress)
 
     assessments = audit(rep.results)
     table = to_dataset(assessments, config={"seed": seed, "plan": plan.name})
@@ -137,23 +131,21 @@ def run_study(
 
 
 def _worker_threads(threads: int) -> None:
-    """Give each worker process its share of the cores for the compiled kernels."""
-    import numba
-
+    """Give a process its share of the cores for the compiled kernels."""
     numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
 
 
-def _chapter(index: int, out: Path, seed: int, plan: Plan) -> Report:
-    """Run chapter ``index`` of :data:`CHAPTERS` into a report of its own."""
+def _section(index: int, out: Path, seed: int, plan: Plan) -> Report:
+    """Run section ``index`` of :data:`SECTIONS` into a report of its own."""
     rep = Report()
-    CHAPTERS[index][0](rep, out, seed, lambda name: None, plan)
+    SECTIONS[index].run(rep, out, seed, lambda name: None, plan)
     return rep
 
 
-def _run_chapters(out: Path, seed: int, plan: Plan, workers: int, progress: bool) -> Report:
-    """Every chapter, in order, in this process or in ``workers`` processes."""
+def _run_sections(out: Path, seed: int, plan: Plan, workers: int, progress: bool) -> Report:
+    """Every section, in page order, in this process or in ``workers`` processes."""
     rep = Report()
-    steps = sum(len(s) for _, s in CHAPTERS)
+    steps = sum(len(s.steps) for s in SECTIONS)
     bar = tqdm(total=steps, desc=f"{plan.name} study", unit="step", disable=not progress)
     if workers == 1:
 
@@ -161,37 +153,66 @@ def _run_chapters(out: Path, seed: int, plan: Plan, workers: int, progress: bool
             bar.set_postfix_str(name)
             bar.update(1)
 
-        for chapter, _steps in CHAPTERS:
-            chapter(rep, out, seed, step, plan)
+        for section in SECTIONS:
+            section.run(rep, out, seed, step, plan)
         bar.close()
         return rep
     parts: dict[int, Report] = {}
-    # the longest chapters first, so that the short ones fill in beside them
-    order = sorted(range(len(CHAPTERS)), key=lambda i: -CHAPTER_COST[i])
-    context = multiprocessing.get_context("spawn")
-    threads = (os.cpu_count() or 1) // workers
+    # the longest sections first, so that the short ones fill in beside them; this
+    # process runs sections too, beside workers - 1 worker processes
+    pending = deque(sorted(range(len(SECTIONS)), key=lambda i: -SECTIONS[i].cost))
+    lock = threading.Lock()
+    failed: list[BaseException] = []
+
+    def take() -> int | None:
+        with lock:
+            return pending.popleft() if pending and not failed else None
+
+    def done(i: int, part: Report) -> None:
+        with lock:
+            parts[i] = part
+            bar.set_postfix_str(SECTIONS[i].steps[-1])
+            bar.update(len(SECTIONS[i].steps))
+
+    def feed(pool: ProcessPoolExecutor) -> None:
+        """Keep one section in flight on one worker process until none is left."""
+        try:
+            while (i := take()) is not None:
+                done(i, pool.submit(_section, i, out, seed, plan).result())
+        except BaseException as exc:  # re-raised by the main thread
+            failed.append(exc)
+
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    own = numba.get_num_threads()
     try:
         with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
+            max_workers=workers - 1,
+            mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_threads,
             initargs=(threads,),
         ) as pool:
-            futures = {pool.submit(_chapter, i, out, seed, plan): i for i in order}
-            for future in as_completed(futures):
-                i = futures[future]
-                parts[i] = future.result()
-                bar.set_postfix_str(CHAPTERS[i][1][-1])
-                bar.update(len(CHAPTERS[i][1]))
+            feeders = [
+                threading.Thread(target=feed, args=(pool,), daemon=True) for _ in range(workers - 1)
+            ]
+            for t in feeders:
+                t.start()
+            _worker_threads(threads)
+            while (i := take()) is not None:
+                done(i, _section(i, out, seed, plan))
+            for t in feeders:
+                t.join()
+        if failed:
+            raise failed[0]
     except BrokenProcessPool as exc:
         raise MagsynapseError(
-            "a chapter's worker process stopped; with workers > 1, call run_study from "
+            "a section's worker process stopped; with workers > 1, call run_study from "
             'under `if __name__ == "__main__":` (worker processes import the main '
             "module), or use workers=1"
         ) from exc
     finally:
+        numba.set_num_threads(own)
         bar.close()
-    for i in range(len(CHAPTERS)):
+    for i in range(len(SECTIONS)):
         rep.blocks += parts[i].blocks
         rep.results.update(parts[i].results)
         rep.files.update(parts[i].files)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ from ..references import cite
 from ..synapse import frequency, omega, pairing, snr, stdp
 from ..synapse.params import BISTABLE_SETS
 from ..synapse.plot import plot_change, plot_snr
-from .common import PREDICTION, Plan, Report, fmt, passed, write_result
+from .common import PREDICTION, Plan, Report, Section, StepFn, fmt, passed, write_result
 
 STEPS = (
     "block",
@@ -30,9 +29,7 @@ STEPS = (
 )
 
 
-def synapse_chapter(
-    rep: Report, out: Path, seed: int, step: Callable[[str], None], plan: Plan
-) -> None:
+def synapse_chapter(rep: Report, out: Path, seed: int, step: StepFn, plan: Plan) -> None:
     """Block curves, STDP, frequency, pairing and SNR under several [Mg]o."""
     rep.heading(_("Chapter 1 — The synapse: Mg²⁺ gate → spine calcium → LTP/LTD"), anchor="synapse")
     rep.text(
@@ -334,3 +331,7 @@ def _targets(report: Report) -> None:
         [_("quantity"), "magsynapse", _("published"), _("tolerance"), _("source"), _("pass")],
         rows,
     )
+
+
+#: The chapter, one section.
+SECTIONS = (Section(synapse_chapter, STEPS, 14),)

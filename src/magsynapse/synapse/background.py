@@ -13,6 +13,7 @@ the presynaptic drive, so the object tabulates the entries at f = 0 and f = 1 ov
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 from ..errors import MagsynapseError
@@ -42,6 +43,23 @@ def entry_per_spike(
     return CALCIUM_MODELS[calcium].background_entry(
         mg, f_2b, parameter_set=parameter_set, block_model=block_model
     )
+
+
+@nb.njit(cache=True)
+def _entry(mg, f_2b, drive, lo, hi, log_mg, log_fast, log_slow):  # pragma: no cover
+    """((1 − f)·fast + f·slow)·drive, the entries interpolated log-log over [Mg]o;
+    ``ok`` is False when an [Mg]o lies below ``lo`` or above ``hi`` (mM)."""
+    n = mg.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        if mg[i] < lo or mg[i] > hi:
+            return out, False
+    x = np.log(mg)
+    fast = np.exp(np.interp(x, log_mg, log_fast))
+    slow = np.exp(np.interp(x, log_mg, log_slow))
+    for i in range(n):
+        out[i] = ((1.0 - f_2b[i]) * fast[i] + f_2b[i] * slow[i]) * drive[i]
+    return out, True
 
 
 class BackgroundCalcium:
@@ -78,16 +96,24 @@ class BackgroundCalcium:
         self._log_slow = np.log([entry_per_spike(m, 1.0, **kw) for m in MG_GRID])
 
     def __call__(self, mg_o, f_2b, drive) -> np.ndarray:
-        mg = np.asarray(mg_o, dtype=float)
-        if np.any(mg < MG_GRID[0]) or np.any(mg > MG_GRID[-1]):
+        args = [np.asarray(a, dtype=float) for a in (mg_o, f_2b, drive)]
+        shape = args[0].shape
+        if any(a.shape != shape or a.ndim != 1 for a in args):  # else: one row already
+            shape = np.broadcast_shapes(*(a.shape for a in args))
+            args = [np.ascontiguousarray(np.broadcast_to(a, shape)).ravel() for a in args]
+        out, ok = _entry(
+            *args,
+            MG_GRID[0],
+            MG_GRID[-1],
+            self._log_mg,
+            self._log_fast,
+            self._log_slow,
+        )
+        if not ok:
             raise MagsynapseError(
                 f"mg_o: background calcium is tabulated for {MG_GRID[0]:g}-{MG_GRID[-1]:g} mM"
             )
-        x = np.log(mg)
-        fast = np.exp(np.interp(x, self._log_mg, self._log_fast))
-        slow = np.exp(np.interp(x, self._log_mg, self._log_slow))
-        f = np.asarray(f_2b, dtype=float)
-        return ((1.0 - f) * fast + f * slow) * np.asarray(drive, dtype=float)
+        return out.reshape(shape)
 
     def __repr__(self) -> str:
         return f"BackgroundCalcium({self.calcium!r}, {self.parameter_set!r}, {self.block_model!r})"
