@@ -16,7 +16,7 @@ Process S on its periodic orbit. With the drivers at the reference nothing moves
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,8 +27,10 @@ from ..errors import MagsynapseError
 from ..provenance import ParameterSet
 from ..random import check_seed
 from ..results import annotate
+from .compiled import PARAM_ROWS, STATE_ROWS, TabulatedCalcium, run_steps
 from .params import AGES
 from .pathways import (
+    BUILT_IN,
     PATHWAYS,
     CalciumFunction,
     Env,
@@ -267,6 +269,68 @@ def _initial_state(
     return s
 
 
+Run = Callable[[np.ndarray, np.ndarray, int, "tuple[int, dict] | None"], None]
+
+
+def _set_calcium(s: State, p: dict, calcium: CalciumFunction, mg_o: np.ndarray) -> None:
+    """The background calcium at ``mg_o`` relative to the set point."""
+    s.calcium = calcium(mg_o, s.f_2b, s.drive(p)) / p["calcium_set"]
+
+
+def _python_run(
+    s: State, p: dict, calcium: CalciumFunction, chosen: list[Pathway], h: float
+) -> Run:
+    """``run(mg_o, mg_i, steps, record)``: ``steps`` steps of ``h`` hours, each pathway's
+    ``step`` called from Python; step k reads row k % (rows − 1) of the drivers (a
+    one-day grid repeats). ``record`` = (every, {state: rows}) stores the states after
+    each ``every`` steps in rows 1, 2, …"""
+    energy = any(pw.name == "energy" for pw in chosen)
+
+    def run(mg_o, mg_i, steps, record):
+        period, j = mg_o.shape[0] - 1, 1
+        for k in range(steps):
+            row = k % period
+            asleep = (row * h) % 24.0 >= p["wake_hours"] - 1e-9  # per sample
+            env = Env(mg_o[row], mg_i[row], asleep, h)
+            rate = s.atp if energy else 1.0
+            for pathway in chosen:
+                pathway.step(s, env, p, rate)
+            _set_calcium(s, p, calcium, mg_o[row + 1])
+            if record is not None and (k + 1) % record[0] == 0:
+                for key, rows in record[1].items():
+                    rows[j] = getattr(s, key)
+                j += 1
+
+    return run
+
+
+def _compiled_run(
+    s: State, p: dict, calcium: TabulatedCalcium, chosen: list[Pathway], h: float
+) -> Run:
+    """:func:`_python_run`'s ``run``, every step in one call of :func:`.compiled.run_steps`."""
+    flags = np.array([any(type(pw) is cls for pw in chosen) for cls in BUILT_IN])
+    par = np.stack([p[k] for k in PARAM_ROWS])
+
+    def run(mg_o, mg_i, steps, record):
+        night = s.extra.setdefault("night_swa", np.zeros_like(s.f_2b))
+        st = np.stack([night if k == "night_swa" else getattr(s, k) for k in STATE_ROWS])
+        every, rows = record if record is not None else (0, {})
+        buf = np.empty((steps // every + 1 if every else 1, *st.shape))
+        mo, mi = np.ascontiguousarray(mg_o), np.ascontiguousarray(mg_i)
+        if not run_steps(st, par, mo, mi, steps, h, flags, calcium.tables, buf, every):
+            calcium(mo.ravel(), np.zeros(mo.size), np.ones(mo.size))  # names the bad [Mg]o
+            raise MagsynapseError("mg_o: outside the calcium table")  # pragma: no cover
+        for i, key in enumerate(STATE_ROWS):
+            if key == "night_swa":
+                s.extra[key] = st[i].copy()
+            else:
+                setattr(s, key, st[i].copy())
+        for key, out in rows.items():
+            out[1:] = buf[1 : out.shape[0], STATE_ROWS.index(key)]
+
+    return run
+
+
 def integrate(
     drivers: Drivers,
     calcium: CalciumFunction,
@@ -379,53 +443,36 @@ def integrate(
     )
     s = _initial_state(drivers, p, calcium, active)
 
-    wake_h = p["wake_hours"]
-
     def on_grid(d: Drivers, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mo = np.stack([np.interp(t, d.time, col) for col in d.mg_o.T], axis=1)
         mi = np.stack([np.interp(t, d.time, col) for col in d.mg_i.T], axis=1)
         return mo, mi * p["mg_i_factor"]
 
-    def step(k: int, mo: np.ndarray, mi: np.ndarray) -> None:
-        env = Env(mo[k], mi[k], (k * step_h) % 24.0 >= wake_h - 1e-9, step_h)  # per sample
-        rate = s.atp if "energy" in active else 1.0
-        for pathway in chosen:
-            pathway.step(s, env, p, rate)
-        s.calcium = calcium(mo[k + 1], s.f_2b, s.drive(p)) / p["calcium_set"]
-
+    n_steps = round(drivers.time[-1] / step_h)
+    t_steps = np.arange(n_steps + 1) * step_h
+    mg_o, mg_i = on_grid(drivers, t_steps)
+    day = None
     if cycle is not None:
         cycle = _broadcast(cycle, n)
         if cycle.days < 1:
             raise MagsynapseError("cycle: the reference day needs drivers over 24 h")
-        per_day_steps = round(per_day)
-        mo, mi = on_grid(cycle, np.arange(per_day_steps + 1) * step_h)
-        mo[-1], mi[-1] = mo[0], mi[0]  # one day, repeated
-        s.calcium = calcium(mo[0], s.f_2b, s.drive(p)) / p["calcium_set"]
-        for _ in range(cycle_days):
-            for k in range(per_day_steps):
-                step(k, mo, mi)
-        s.atp_supplied, s.atp_used = np.zeros(n), np.zeros(n)
-
-    n_steps = round(drivers.time[-1] / step_h)
-    t_steps = np.arange(n_steps + 1) * step_h
-    mg_o, mg_i = on_grid(drivers, t_steps)
+        day = on_grid(cycle, np.arange(round(per_day) + 1) * step_h)
+        day[0][-1], day[1][-1] = day[0][0], day[1][0]  # one day, repeated
     rec_idx = np.arange(0, n_steps + 1, every)
-    out = {k: np.empty((rec_idx.size, n)) for k in OUTPUTS}
-
-    def record(j: int, k: int) -> None:
-        out["mg_o"][j], out["mg_i"][j] = mg_o[k], mg_i[k]
-        for key in OUTPUTS:
-            if key not in ("mg_o", "mg_i"):
-                out[key][j] = getattr(s, key)
-
-    s.calcium = calcium(mg_o[0], s.f_2b, s.drive(p)) / p["calcium_set"]
-    record(0, 0)
-    j = 1
-    for k in range(n_steps):
-        step(k, mg_o, mg_i)
-        if j < rec_idx.size and rec_idx[j] == k + 1:
-            record(j, k + 1)
-            j += 1
+    if isinstance(calcium, TabulatedCalcium) and all(type(pw) in BUILT_IN for pw in chosen):
+        run = _compiled_run(s, p, calcium, chosen, step_h)
+    else:
+        run = _python_run(s, p, calcium, chosen, step_h)
+    if day is not None:
+        _set_calcium(s, p, calcium, day[0][0])
+        run(*day, cycle_days * round(per_day), None)
+        s.atp_supplied, s.atp_used = np.zeros(n), np.zeros(n)
+    _set_calcium(s, p, calcium, mg_o[0])
+    states = {k: np.empty((rec_idx.size, n)) for k in OUTPUTS if k not in ("mg_o", "mg_i")}
+    for key, rows in states.items():
+        rows[0] = getattr(s, key)
+    run(mg_o, mg_i, n_steps, (every, states))
+    out = {"mg_o": mg_o[rec_idx], "mg_i": mg_i[rec_idx], **states}
     ds = xr.Dataset(
         {
             key: (("time", "sample"), val, {"units": OUTPUTS[key][0], "long_name": OUTPUTS[key][1]})

@@ -351,7 +351,10 @@ class Sleep(Pathway):
 
 #: Every pathway, in the order a step runs them (energy sets the rate the others use).
 PATHWAYS: Registry[Pathway] = Registry("pathway")
-for _cls in (Energy, Homeostasis, Density, Excitotoxicity, Sleep):
+#: The built-in pathways, in step order: the ones the compiled loop
+#: (:func:`.compiled.run_steps`) runs.
+BUILT_IN = (Energy, Homeostasis, Density, Excitotoxicity, Sleep)
+for _cls in BUILT_IN:
     PATHWAYS.register(_cls.name, _cls())
 
 

@@ -13,10 +13,9 @@ the presynaptic drive, so the object tabulates the entries at f = 0 and f = 1 ov
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
 
-from ..errors import MagsynapseError
+from ..slow.compiled import TabulatedCalcium
 from .calcium import CALCIUM_MODELS
 
 #: [Mg]o grid of the table, mM.
@@ -45,24 +44,7 @@ def entry_per_spike(
     )
 
 
-@nb.njit(cache=True)
-def _entry(mg, f_2b, drive, lo, hi, log_mg, log_fast, log_slow):  # pragma: no cover
-    """((1 − f)·fast + f·slow)·drive, the entries interpolated log-log over [Mg]o;
-    ``ok`` is False when an [Mg]o lies below ``lo`` or above ``hi`` (mM)."""
-    n = mg.shape[0]
-    out = np.empty(n)
-    for i in range(n):
-        if mg[i] < lo or mg[i] > hi:
-            return out, False
-    x = np.log(mg)
-    fast = np.exp(np.interp(x, log_mg, log_fast))
-    slow = np.exp(np.interp(x, log_mg, log_slow))
-    for i in range(n):
-        out[i] = ((1.0 - f_2b[i]) * fast[i] + f_2b[i] * slow[i]) * drive[i]
-    return out, True
-
-
-class BackgroundCalcium:
+class BackgroundCalcium(TabulatedCalcium):
     """``calcium(mg_o, f_2b, drive)``: background calcium entry per presynaptic spike.
 
     Parameters
@@ -91,29 +73,11 @@ class BackgroundCalcium:
     ) -> None:
         self.calcium, self.parameter_set, self.block_model = calcium, parameter_set, block_model
         kw = {"calcium": calcium, "parameter_set": parameter_set, "block_model": block_model}
-        self._log_mg = np.log(MG_GRID)
-        self._log_fast = np.log([entry_per_spike(m, 0.0, **kw) for m in MG_GRID])
-        self._log_slow = np.log([entry_per_spike(m, 1.0, **kw) for m in MG_GRID])
-
-    def __call__(self, mg_o, f_2b, drive) -> np.ndarray:
-        args = [np.asarray(a, dtype=float) for a in (mg_o, f_2b, drive)]
-        shape = args[0].shape
-        if any(a.shape != shape or a.ndim != 1 for a in args):  # else: one row already
-            shape = np.broadcast_shapes(*(a.shape for a in args))
-            args = [np.ascontiguousarray(np.broadcast_to(a, shape)).ravel() for a in args]
-        out, ok = _entry(
-            *args,
-            MG_GRID[0],
-            MG_GRID[-1],
-            self._log_mg,
-            self._log_fast,
-            self._log_slow,
+        super().__init__(
+            MG_GRID,
+            np.array([entry_per_spike(m, 0.0, **kw) for m in MG_GRID]),
+            np.array([entry_per_spike(m, 1.0, **kw) for m in MG_GRID]),
         )
-        if not ok:
-            raise MagsynapseError(
-                f"mg_o: background calcium is tabulated for {MG_GRID[0]:g}-{MG_GRID[-1]:g} mM"
-            )
-        return out.reshape(shape)
 
     def __repr__(self) -> str:
         return f"BackgroundCalcium({self.calcium!r}, {self.parameter_set!r}, {self.block_model!r})"
