@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .errors import MagsynapseError
+from .errors import MagsynapseError, MagsynapseRunError
 
 
 def check_scheduler(scheduler: str, extra: tuple[str, ...] = ()) -> str:
@@ -26,7 +26,10 @@ def check_scheduler(scheduler: str, extra: tuple[str, ...] = ()) -> str:
 def dask_client(scheduler: str = "local", workers: int = 2) -> Iterator[Any]:
     """A ``distributed.Client``: on a LocalCluster of ``workers`` single-threaded worker
     processes (``"local"``) or on the scheduler at ``tcp://HOST:PORT``; closed on exit.
-    Worker processes start by spawn: code that calls this must be importable."""
+    Worker processes start by spawn: code that calls this must be importable. Dask moves
+    work as pickles, which run code where they are loaded: connect only to a scheduler
+    and workers you trust. An unreachable scheduler (10 s) is a
+    :class:`~magsynapse.errors.MagsynapseRunError`."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - depends on the installation
@@ -41,7 +44,12 @@ def dask_client(scheduler: str = "local", workers: int = 2) -> Iterator[Any]:
         )
         client = Client(own)
     else:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout="10s")
+        except OSError as exc:
+            raise MagsynapseRunError(
+                f"scheduler: could not connect to {scheduler}: {exc}"
+            ) from None
     try:
         yield client
     finally:

@@ -23,7 +23,7 @@ import numpy as np
 import xarray as xr
 
 from . import __version__
-from .errors import MagsynapseError
+from .errors import MagsynapseError, MagsynapseRunError
 from .provenance import ParameterSet
 from .references import get_source
 
@@ -167,7 +167,7 @@ def save(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
         ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
         os.replace(tmp, path)
     except OSError as exc:
-        raise MagsynapseError(f"could not write {str(path)!r}: {exc}") from None
+        raise MagsynapseRunError(f"could not write {str(path)!r}: {exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
     return path

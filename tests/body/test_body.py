@@ -102,6 +102,7 @@ def test_dose_parsing(kwargs, mmol):
             "stop_day: must be after start_day",
         ),
         ({"dose": "1g/day", "days": 7, "start_day": 50.0}, "start_day: must lie in"),
+        ({"dose": "1g/day", "days": 7, "stop_day": 50.0}, "stop_day: must be at most days"),
         ({"dose": "1g/day", "days": float("inf")}, "days: must be > 0 and at most"),
     ],
 )

@@ -385,3 +385,118 @@ def test_network_phenomena_command(capsys, tmp_path):
 def test_network_errors_are_one_line(capsys, tmp_path, args, fragments):
     args = [str(tmp_path / "x.nc") if a == "X" else a for a in args]
     assert_one_line_error(capsys, args, fragments)
+
+
+def _one_line(err: str) -> str:
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_a_write_that_fails_is_a_runtime_error_with_status_1(capsys, tmp_path, monkeypatch):
+    """Valid input, a disk that fills up: status 1, one line, no file under the name."""
+    import xarray as xr
+
+    def full(self, path, *args, **kwargs):
+        Path(path).write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", full)
+    out = tmp_path / "b.nc"
+    code, _, err = run(capsys, "block", "--mg", "1", "--out", str(out), "--no-plot")
+    assert code == 1
+    line = _one_line(err)
+    assert "could not write" in line and "No space left on device" in line
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "exc, code, fragment",
+    [
+        (ZeroDivisionError("float division by zero"), 1, "internal error: ZeroDivisionError"),
+        (KeyboardInterrupt(), 130, "interrupted"),
+        (PermissionError(13, "Permission denied"), 1, "Permission denied"),
+    ],
+)
+def test_unexpected_errors_are_one_line_with_their_status(capsys, monkeypatch, exc, code, fragment):
+    import magsynapse.receptors as receptors
+
+    def fail(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(receptors, "block_curves", fail)
+    got, _, err = run(capsys, "block", "--mg", "1", "--out", "never.nc", "--no-plot")
+    assert got == code
+    assert fragment in _one_line(err)
+
+
+def test_traceback_on_request(capsys, monkeypatch):
+    import magsynapse.receptors as receptors
+
+    def fail(*args, **kwargs):
+        raise ZeroDivisionError("float division by zero")
+
+    monkeypatch.setattr(receptors, "block_curves", fail)
+    monkeypatch.setenv("MAGSYNAPSE_TRACEBACK", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["block", "--mg", "1", "--out", "never.nc", "--no-plot"])
+
+
+def test_an_unreachable_scheduler_is_a_runtime_error(capsys, tmp_path):
+    code, _, err = run(
+        capsys,
+        "network", "sweep", "--N", "100", "--mg", "1", "--seeds", "1", "--T", "0.05",
+        "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "sw"),
+    )  # fmt: skip
+    assert code == 1
+    assert "could not connect to tcp://127.0.0.1:9" in _one_line(err)
+
+
+@pytest.mark.parametrize("seed", ["-1", "1.5", "True", str(2**63), "1e3"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stdp", "--mg", "1", "--dt", "10"],
+        ["network", "run", "--N", "100", "--mg", "1", "--T", "0.05"],
+        ["network", "phenomena", "memory", "--mg", "1"],
+    ],
+)
+def test_seeds_are_checked_once_for_every_command(capsys, tmp_path, command, seed):
+    """The library's seed rule (an integer in [0, 2**63 − 1]; no floats, booleans or
+    negatives), whether or not the command's method draws random numbers."""
+    args = [*command, "--seed", seed, "--out", str(tmp_path / "r.nc"), "--no-plot"]
+    assert_one_line_error(capsys, args, ["--seed"])
+    assert not (tmp_path / "r.nc").exists()
+
+
+@pytest.mark.parametrize(
+    "command, shipped",
+    [
+        (["calibrate", "dp-nmda"], "synapse/data/dp_nmda.json"),
+        (["pk", "calibrate"], "body/data/pk_human.json"),
+        (["calibrate", "emulator"], "network/data/emulators/design.nc"),
+    ],
+)
+def test_calibrations_never_write_into_the_installed_package(capsys, command, shipped):
+    """Refused at parsing, before any fitting: the shipped file stays as it was."""
+    import magsynapse
+
+    target = Path(magsynapse.__file__).parent / shipped
+    before = target.read_bytes() if target.exists() else None
+    assert_one_line_error(capsys, [*command, "--out", str(target)], ["inside the installed"])
+    assert (target.read_bytes() if target.exists() else None) == before
+
+
+def test_a_calibration_writes_where_it_is_told(capsys, tmp_path):
+    """The PK fit's record goes to the user's file, with the rat's fit carried over."""
+    import json
+
+    out = tmp_path / "fit" / "pk_human.json"
+    code, _, _ = run(capsys, "pk", "calibrate", "--out", str(tmp_path / "fit.txt"))
+    assert code == 2
+    from magsynapse.body import calibrate as cal
+
+    cal.write(cal.evaluate(), out)  # what `pk calibrate --out` writes after its fit
+    data = json.loads(out.read_text())
+    assert {"values", "record", "rat"} <= set(data)
+    assert data["record"]["command"] == "magsynapse pk calibrate --out"

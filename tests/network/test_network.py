@@ -206,6 +206,7 @@ def test_unknown_model_and_bad_arguments():
     cfg = load_config("mgnet").replace(**SMALL)
     for kwargs, fragment in [
         ({"T": 0}, "T"),
+        ({"T": 1e308}, "T: at most"),  # refused before any allocation, not an overflow
         ({"mg": -1.0}, "mg"),
         ({"seed": [-1]}, "seed"),
         ({"record": Record(rho_times=(5.0,)), "T": 0.1}, "rho_times"),

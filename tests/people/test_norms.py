@@ -96,7 +96,8 @@ def test_every_test_names_a_known_readout_and_source():
 
 def test_the_people_emulator_ships_with_the_package():
     """The design of the people emulator is shipped (else every fresh install would fit
-    it for minutes): after a version bump, `magsynapse calibrate emulator --write`."""
+    it for minutes): after a version bump, `magsynapse calibrate emulator --out`, copied
+    into the source tree."""
     from magsynapse.network.emulator import _shipped
     from magsynapse.people.mechanism import emulator_key
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -163,3 +165,21 @@ def test_study_command_refuses_an_unknown_language_in_one_line(tmp_path, capsys)
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["magsynapse: error: --lang: unknown language 'fr'; accepted: en, hi"]
     assert not (tmp_path / "o").exists()
+
+
+def test_the_study_refuses_folders_it_did_not_write(tmp_path):
+    """Before any work: a folder with someone else's files, a file, the root, home."""
+    from magsynapse.study import run_study
+
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("")
+    for out, fragment in [
+        (foreign, "did not write (thesis.tex)"),
+        (foreign / "thesis.tex", "is a file"),
+        (Path("/"), "root or home"),
+        (Path("~"), "root or home"),
+    ]:
+        with pytest.raises(MagsynapseError, match=re.escape(fragment)):
+            run_study(out, plan="quick", progress=False, languages=("en",))
+    assert sorted(p.name for p in foreign.iterdir()) == ["thesis.tex"]

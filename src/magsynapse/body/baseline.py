@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import MagsynapseError
+from ..errors import MagsynapseRunError
 from .equations import CUMULATIVE, IDX, MG_POOLS, N_STATES, THREONATE, Rates
 from .regimen import Regimen
 from .schedule import schedule
@@ -116,7 +116,7 @@ def baseline(
         step[done] = 0.0
         y[:, pools] += step
     else:  # pragma: no cover - converges in a few iterations
-        raise MagsynapseError("PK baseline did not converge")
+        raise MagsynapseRunError("PK baseline did not converge")
     y = y.copy()
     for k in _RESET:
         y[:, IDX[k]] = 0.0

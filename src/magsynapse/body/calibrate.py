@@ -419,10 +419,12 @@ def calibrate_rat(*, solver: str = DEFAULT_SOLVER) -> PKCalibration:
     return evaluate_rat(_with(base, {"fe_renal": fe}), solver=solver)
 
 
-def write_rat(cal: PKCalibration, path: Path | None = None) -> Path:
-    """Store the rat's fitted fractional excretion beside the human fit."""
-    path = _data_path() if path is None else path
-    data = json.loads(path.read_text())
+def write_rat(cal: PKCalibration, path: str | Path) -> Path:
+    """Store the rat's fitted fractional excretion in ``path`` beside the human fit
+    (that of ``path``, or the shipped one when ``path`` does not exist yet)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads((path if path.exists() else _data_path()).read_text())
     data["rat"] = {
         "fe_renal": float(f"{cal.values['fe_renal']:.6g}"),
         "date": _dt.date.today().isoformat(),
@@ -436,10 +438,12 @@ def _data_path() -> Path:
     return Path(str(resources.files("magsynapse.body").joinpath("data/pk_human.json")))
 
 
-def write(cal: PKCalibration, path: Path | None = None) -> Path:
-    """Store the fitted values with their provenance (default: the shipped file)."""
-    path = _data_path() if path is None else path
-    previous = json.loads(path.read_text()) if path.exists() else {}
+def write(cal: PKCalibration, path: str | Path) -> Path:
+    """Store the fitted values with their provenance in ``path`` (to ship them, copy the
+    file over the package's ``body/data/pk_human.json`` in the source tree)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    previous = json.loads((path if path.exists() else _data_path()).read_text())
     record = {
         "date": _dt.date.today().isoformat(),
         "weighted_rms": round(cal.weighted_rms, 6),
@@ -447,7 +451,7 @@ def write(cal: PKCalibration, path: Path | None = None) -> Path:
         "prior_gsd": PRIOR_GSD,
         "objective": "least squares of (model - target)/tolerance over the targets of "
         "magsynapse.body.calibrate",
-        "command": "magsynapse pk calibrate --write",
+        "command": "magsynapse pk calibrate --out",
         "solver": cal.solver,
         "posterior": None
         if cal.log_covariance is None

@@ -2,7 +2,8 @@
 
 Every parameter has a source and a prior ``(kind, a, b)`` from which `--samples` draws;
 parameters fitted by :mod:`.calibrate` take their values (and the centres of their priors)
-from ``data/pk_human.json``, the output of ``magsynapse pk calibrate --write``.
+from ``data/pk_human.json``, the output of ``magsynapse pk calibrate --out`` copied into
+the source tree.
 
 Units: amounts mmol, volumes L, concentrations mM, time h.
 

@@ -130,6 +130,11 @@ class Regimen:
             raise MagsynapseError(
                 f"stop_day: must be after start_day = {self.start_day:g} (got {self.stop_day})"
             )
+        if self.stop_day is not None and not self.stop_day <= self.days:
+            raise MagsynapseError(
+                f"stop_day: must be at most days = {self.days:g} (got {self.stop_day}); "
+                "simulate more days or stop earlier"
+            )
         if self.mmol_per_administration < 0:
             raise MagsynapseError("dose: must be >= 0")
         if self.clamp_factor < 0 or self.clamp_hours < 0:
@@ -149,7 +154,7 @@ class Regimen:
             return np.empty(0)
         if self.schedule == "once":
             return np.array([24.0 * self.start_day])
-        stop = self.days if self.stop_day is None else min(self.stop_day, self.days)
+        stop = self.days if self.stop_day is None else self.stop_day
         days = np.arange(np.ceil(self.start_day - 1e-9), stop - 1e-9)
         times = (24.0 * days[:, None] + np.array(SCHEDULES[self.schedule])[None, :]).ravel()
         return times[times < self.hours]

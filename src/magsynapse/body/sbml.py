@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import MagsynapseError
+from ..errors import MagsynapseError, MagsynapseRunError
 from .baseline import baseline
 from .equations import GUT, N_GUT, RATE_KEYS, STATES, derive
 from .params import pk_parameters
@@ -71,7 +71,7 @@ def _check(status: int, what: str) -> None:
     import libsbml
 
     if status != libsbml.LIBSBML_OPERATION_SUCCESS:  # pragma: no cover - programming error
-        raise MagsynapseError(
+        raise MagsynapseRunError(
             f"SBML export failed at {what}: {libsbml.OperationReturnValue_toString(status)}"
         )
 

@@ -25,7 +25,7 @@ import numba
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ..errors import MagsynapseError
+from ..errors import MagsynapseError, MagsynapseRunError
 from ..provenance import Registry
 from .equations import DO, FLUXES, GU, N_STATES, SU, TG, Rates, _deriv_one, _rhs_kernel
 from .regimen import Regimen
@@ -85,7 +85,7 @@ def _lsoda_segment(
         uband=N_STATES - 1,
     )
     if not sol.success:  # pragma: no cover - the system is well posed
-        raise MagsynapseError(f"PK integration failed: {sol.message}")
+        raise MagsynapseRunError(f"PK integration failed: {sol.message}")
     ys = sol.y.T.reshape(len(sol.t), n, N_STATES)
     return ys[-1], (ys[:-1] if t_eval is not None else None)
 

@@ -4,16 +4,20 @@ Every command parses its options (units accepted: ``1.2mM``, ``-60mV``; ranges
 ``start:stop:step`` inclusive; lists comma-separated), calls one library function, writes
 the NetCDF result and, unless ``--no-plot``, a PNG beside it. Bad input exits with
 status 2 and one line naming the option (or the library's parameter) and the accepted
-values. The options are built in :mod:`magsynapse.cli.options`; the commands live in one
-module per scale.
+values; a run that fails on valid input (a file that cannot be written, a worker that
+stopped, an unreachable scheduler, or any unexpected error) exits with status 1 and one
+line, and Ctrl-C with status 130. The options are built in :mod:`magsynapse.cli.options`;
+the commands live in one module per scale.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import click
 
+from ..errors import MagsynapseRunError
 from . import body, chronic, network, people, study, synapse
 
 __all__ = ["cli", "main"]
@@ -49,7 +53,7 @@ def _one_line(exc: click.ClickException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI, turning every user error into one line and status 2.
+    """Entry point: run the CLI; every error is one line on stderr and an exit status.
 
     Parameters
     ----------
@@ -59,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit status: 0 on success, 2 for bad input (one line on stderr), 1 if aborted.
+        The exit status: 0 on success, 2 for bad input, 1 for a run that failed on valid
+        input (or aborted), 130 when interrupted. With the environment variable
+        ``MAGSYNAPSE_TRACEBACK=1`` an unexpected error shows its traceback instead.
 
     Examples
     --------
@@ -71,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         cli.main(args=argv, prog_name="magsynapse", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:  # click's form of Ctrl-C (and of EOF at a prompt)
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            click.echo("magsynapse: interrupted", err=True)
+            return 130
         click.echo("magsynapse: aborted", err=True)
         return 1
     except _NO_ARGS_IS_HELP as exc:
@@ -80,4 +89,24 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         click.echo(f"magsynapse: error: {_one_line(exc)}", err=True)
         return 2
+    except KeyboardInterrupt:
+        click.echo("magsynapse: interrupted", err=True)
+        return 130
+    except (MagsynapseRunError, OSError) as exc:
+        click.echo(f"magsynapse: error: {_flat(exc)}", err=True)
+        return 1
+    except Exception as exc:
+        if os.environ.get("MAGSYNAPSE_TRACEBACK"):
+            raise
+        click.echo(
+            f"magsynapse: internal error: {type(exc).__name__}: {_flat(exc)} (please report "
+            "it; MAGSYNAPSE_TRACEBACK=1 shows where it happened)",
+            err=True,
+        )
+        return 1
     return 0
+
+
+def _flat(exc: BaseException) -> str:
+    """An exception's message on one line."""
+    return " ".join(str(exc).split()) or type(exc).__name__

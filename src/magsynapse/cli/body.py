@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from .options import (
+    calibration_out_option,
     check_out,
     days_option,
     dose_elemental_option,
@@ -17,7 +18,6 @@ from .options import (
     samples_options,
     schedule_option,
     species_option,
-    write_option,
 )
 
 
@@ -160,23 +160,23 @@ def pk_compare(salts, dose_elemental, days, schedule, species, samples, seed, ou
 
 @pk.command("calibrate")
 @species_option()
-@write_option("Overwrite the shipped fitted values.")
+@calibration_out_option(".json", "Write the fitted values (JSON, as the shipped file) here.")
 @click.option(
     "--check", is_flag=True, help="Print the residual table of the shipped values without fitting."
 )
 @one_line_errors
-def pk_calibrate(species, write, check) -> None:
+def pk_calibrate(species, out, check) -> None:
     """Fit the PK parameters to published data and print the residual table."""
     from ..body import calibrate as cal
 
     if species == "human":
         result = cal.evaluate() if check else cal.calibrate()
-        if write and not check:
-            click.echo(f"wrote {cal.write(result)}")
+        if out and not check:
+            click.echo(f"wrote {cal.write(result, out)}")
     else:
         result = cal.evaluate_rat() if check else cal.calibrate_rat()
-        if write and not check:
-            click.echo(f"wrote {cal.write_rat(result)}")
+        if out and not check:
+            click.echo(f"wrote {cal.write_rat(result, out)}")
     click.echo(result.table())
 
 

@@ -80,7 +80,8 @@ def network_run(model, n, mg, t, seed, out, no_plot) -> None:
     "--scheduler",
     default="local",
     show_default=True,
-    help="local, or the address of a dask scheduler (tcp://HOST:PORT).",
+    help="local, or the address of a dask scheduler (tcp://HOST:PORT; dask sends pickled "
+    "code and data: use only a cluster you trust).",
 )
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True)
 @out_option(help="Output folder (task files and sweep.nc).", folder=True, plot=False)

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ..errors import MagsynapseError
-from .paramtypes import REGISTRIES, SCHEDULES, Name, Seeds, Values
+from .paramtypes import REGISTRIES, SCHEDULES, Name, Seed, Seeds, Values
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -200,7 +200,9 @@ def seed_option(
     >>> cmd([], standalone_mode=False)
     7
     """
-    return click.option("--seed", type=int, default=default, show_default=show_default, help=help)
+    return click.option(
+        "--seed", type=Seed(), default=default, show_default=show_default, help=help
+    )
 
 
 def seeds_option() -> Decorator:
@@ -293,16 +295,45 @@ def out_option(
     )
 
 
-def write_option(help: str) -> Decorator:
-    """``--write``: a flag to overwrite a shipped parameter file.
+def _outside_the_package(ctx: click.Context, param: click.Parameter, value: str | None):
+    """A calibration's output path, refused when it lies inside the installed package."""
+    if value is None:
+        return None
+    import magsynapse
+
+    package = Path(magsynapse.__file__).resolve().parent
+    target = Path(value).expanduser().resolve()
+    if target == package or package in target.parents:
+        raise click.BadParameter(
+            f"{value!r} lies inside the installed package; write it elsewhere (to ship a "
+            "calibration, copy the file into the source tree: docs/models.md)",
+            param=param,
+        )
+    from ..results import check_writable
+
+    try:
+        return check_writable(value)
+    except MagsynapseError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
+
+
+def calibration_out_option(suffix: str, help: str) -> Decorator:
+    """``--out``: where a calibration writes its fitted values (a ``suffix`` file),
+    never inside the installed package.
 
     Examples
     --------
-    >>> cmd = click.command()(write_option("Overwrite.")(lambda write: print(write)))
-    >>> cmd(["--write"], standalone_mode=False)
-    True
+    >>> cmd = click.command()(calibration_out_option(".json", "Fit.")(lambda out: print(out)))
+    >>> cmd([], standalone_mode=False)
+    None
     """
-    return click.option("--write", is_flag=True, help=help)
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None):
+        if value is not None and not str(value).endswith(suffix):
+            raise click.BadParameter(f"{value!r} must end in {suffix}", param=param)
+        return _outside_the_package(ctx, param, value)
+
+    return click.option("--out", default=None, callback=check, help=help)
 
 
 def species_option() -> Decorator:

@@ -8,6 +8,7 @@ import click
 import numpy as np
 
 from ..errors import MagsynapseError
+from ..random import check_seed
 from ..units import parse_values
 
 
@@ -79,9 +80,38 @@ class Seeds(click.ParamType):
             seeds = [int(s) for s in str(value).split(",") if s.strip()]
         except ValueError:
             self.fail(f"{value!r}: give integers", param, ctx)
-        if not seeds or any(s < 0 for s in seeds):
+        if not seeds:
             self.fail(f"{value!r}: give integers >= 0", param, ctx)
-        return seeds
+        try:
+            return [check_seed(s, "seed") for s in seeds]
+        except MagsynapseError as exc:
+            self.fail(str(exc).removeprefix("seed: "), param, ctx)
+
+
+class Seed(click.ParamType):
+    """One root seed, validated as the library validates it
+    (:func:`magsynapse.random.check_seed`).
+
+    Examples
+    --------
+    >>> Seed().convert("7", None, None)
+    7
+    """
+
+    name = "integer"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not an integer", param, ctx)
+        try:
+            return check_seed(number, "seed")
+        except MagsynapseError as exc:
+            self.fail(str(exc).removeprefix("seed: "), param, ctx)
 
 
 def _registries() -> dict[str, list[str]]:

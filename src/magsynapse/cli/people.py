@@ -60,7 +60,8 @@ def _scheduler_options(default: str):
             "--scheduler",
             default=default,
             show_default=True,
-            help="'local' (a dask LocalCluster), 'none' (this process) or tcp://HOST:PORT.",
+            help="'local' (a dask LocalCluster), 'none' (this process) or tcp://HOST:PORT "
+            "(dask sends pickled code and data: use only a cluster you trust).",
         )(func)
 
     return decorate

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import one_line_errors, out_option, seed_option, write_option
+from .options import calibration_out_option, one_line_errors, out_option, seed_option
 
 
 def _languages(ctx, param, value: str) -> list[str]:
@@ -133,27 +133,28 @@ def calibrate() -> None:
 
 
 @calibrate.command("dp-nmda")
-@write_option("Overwrite the shipped DP_nmda parameter file.")
+@calibration_out_option(".json", "Write the fitted DP_nmda set (JSON) here.")
 @one_line_errors
-def calibrate_dp_nmda(write: bool) -> None:
+def calibrate_dp_nmda(out: str | None) -> None:
     """Fit DP_nmda: the bistable rule on nmda_voltage calcium, DP shape at 1 mM."""
     from ..synapse.calibrate import calibrate_dp_nmda as fit
     from ..synapse.calibrate import write as write_set
 
     result = fit()
     click.echo(result.table())
-    if write:
-        click.echo(f"wrote {write_set(result)}")
+    if out:
+        click.echo(f"wrote {write_set(result, out)}")
 
 
 @calibrate.command("emulator")
-@write_option("Ship the fitted design with the package (network/data/emulators).")
+@calibration_out_option(".nc", "Write the fitted design (NetCDF) here.")
 @one_line_errors
-def calibrate_emulator(write: bool) -> None:
+def calibrate_emulator(out: str | None) -> None:
     """Fit the people emulator of the network readouts (64 points x 8 networks, minutes)
     and print its residual SD and its error against fresh network runs."""
     from ..network.emulator import validate
-    from ..people.mechanism import default_emulator, ship_emulator
+    from ..people.mechanism import default_emulator, emulator_key
+    from ..results import save
 
     em = default_emulator()
     v = validate(em, points=16, seeds=(101,))
@@ -162,8 +163,8 @@ def calibrate_emulator(write: bool) -> None:
             f"{name}: residual SD {float(v[f'residual_sd_{name}']):.3f}, "
             f"RMSE against fresh runs {float(v[f'rmse_{name}']):.3f}"
         )
-    if write:
-        click.echo(f"wrote {ship_emulator(em)}")
+    if out:
+        click.echo(f"wrote {save(em.design, out)} (shipped as {emulator_key()}.nc)")
 
 
 #: The commands of this module, added to the top-level group.

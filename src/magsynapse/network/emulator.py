@@ -284,7 +284,8 @@ def fit_emulator(
         ``~/.cache/magsynapse/emulators``; None: no cache). The key covers the network
         configuration, ranges, design, seeds, tasks and package version. A design of
         the same key shipped with the package (``network/data/emulators``, written by
-        ``magsynapse calibrate emulator --write``) is used before the cache.
+        ``magsynapse calibrate emulator --out``, copied into the source tree) is used
+        before the cache.
 
     Returns
     -------

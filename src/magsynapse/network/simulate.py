@@ -41,6 +41,10 @@ from .config import NetworkConfig, load_config
 from .dataset import Layout, build_dataset, onto_conditions
 from .params import parameter_record
 
+#: The most time steps one run takes (2**31: 60 h of activity at 0.1 ms), so that an
+#: absurd duration is refused before any allocation.
+MAX_STEPS = 2**31
+
 
 @dataclass(frozen=True)
 class Record:
@@ -240,6 +244,11 @@ def simulate_network(
     if not (math.isfinite(T) and T > 0):
         raise MagsynapseError(f"T: must be > 0 s (got {T})")
     dt = cfg.network.dt
+    if T * 1000.0 / dt > MAX_STEPS:
+        raise MagsynapseError(
+            f"T: at most {MAX_STEPS * dt / 1000.0:g} s ({MAX_STEPS:g} steps of {dt:g} ms; "
+            f"got {T:g} s)"
+        )
     n_steps = round(T * 1000.0 / dt)
     if n_steps < 1:
         raise MagsynapseError("T: shorter than one time step")

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -79,22 +78,6 @@ def emulator_key() -> str:
     from ..network.emulator import design_key
 
     return design_key(ranges=PEOPLE_RANGES, points=PEOPLE_POINTS)
-
-
-def ship_emulator(emulator: Emulator) -> str:
-    """Write the people emulator's design into the package (``network/data/emulators``),
-    replacing any other shipped design, and return its path."""
-    from importlib import resources
-
-    from ..results import save
-
-    folder = Path(str(resources.files("magsynapse.network").joinpath("data/emulators")))
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.nc"):
-        old.unlink()
-    path = folder / f"{emulator_key()}.nc"
-    save(emulator.design, path)
-    return str(path)
 
 
 def _slow_values(cov: xr.Dataset) -> dict[str, np.ndarray]:

@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 
 from .. import __version__
 from ..claims import audit, to_dataset
-from ..errors import MagsynapseError
+from ..errors import MagsynapseError, MagsynapseRunError
 from ..i18n import LANGUAGES, _, render, translator
 from ..references import get_source
 from ..results import annotate, citations, save
@@ -64,7 +64,9 @@ def run_study(
     Parameters
     ----------
     out : pathlib.Path
-        Output folder (created).
+        Output folder: new, empty, or a previous study's (marked by a
+        ``.magsynapse-study`` file); a folder with other files, the root and the home
+        folder are refused before any work.
     seed : int
         Root seed of the stochastic runs.
     progress : bool
@@ -94,8 +96,7 @@ def run_study(
         raise MagsynapseError(f"workers: must be an integer >= 1, got {workers!r}")
     languages = list(dict.fromkeys(languages))
     tr = {code: translator(code) for code in languages}  # fail before the work
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _study_folder(Path(out))
     start = time.perf_counter()
     rep = _run_sections(out, seed, plan, workers, progress)
 
@@ -128,6 +129,36 @@ def run_study(
         path.write_text(page, encoding="utf-8")
         paths[code] = path
     return paths
+
+
+#: The file that marks a folder as a study's (written first, so that an interrupted
+#: study's folder is still recognised).
+MARKER = ".magsynapse-study"
+
+
+def _study_folder(out: Path) -> Path:
+    """``out``, created, once it is known to be empty or a study's own folder: a study
+    never writes among files it did not write, nor into the file system's root or the
+    home folder."""
+    resolved = out.expanduser().resolve()
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        raise MagsynapseError(f"out: {str(out)!r} is the root or home folder; name a new folder")
+    if resolved.exists() and not resolved.is_dir():
+        raise MagsynapseError(f"out: {str(out)!r} is a file; name a folder")
+    if resolved.is_dir() and not (resolved / MARKER).exists():
+        foreign = sorted(p.name for p in resolved.iterdir())
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+            raise MagsynapseError(
+                f"out: {str(out)!r} holds files a study did not write ({shown}); name an "
+                "empty or new folder, or a previous study's"
+            )
+    try:
+        resolved.mkdir(parents=True, exist_ok=True)
+        (resolved / MARKER).write_text(f"magsynapse {__version__} study\n", encoding="utf-8")
+    except OSError as exc:
+        raise MagsynapseError(f"out: cannot write into {str(out)!r} ({exc.strerror})") from None
+    return out
 
 
 def _worker_threads(threads: int) -> None:
@@ -204,7 +235,7 @@ def _run_sections(out: Path, seed: int, plan: Plan, workers: int, progress: bool
         if failed:
             raise failed[0]
     except BrokenProcessPool as exc:
-        raise MagsynapseError(
+        raise MagsynapseRunError(
             "a section's worker process stopped; with workers > 1, call run_study from "
             'under `if __name__ == "__main__":` (worker processes import the main '
             "module), or use workers=1"

@@ -159,7 +159,7 @@ def calibrate_dp_nmda(step: float = 0.1) -> Calibration:
         "residual_max": round(float(np.max(np.abs(fitted - target))), 6),
         "step_ms": step,
         "date": _dt.date.today().isoformat(),
-        "command": "magsynapse calibrate dp-nmda --write",
+        "command": "magsynapse calibrate dp-nmda --out",
     }
     note = f"calibrated to the DP STDP curve at 1 mM (rms residual {rms:.4f})"
     params = {
@@ -186,8 +186,10 @@ def shipped_path() -> Path:
     return Path(str(resources.files("magsynapse.synapse").joinpath("data/dp_nmda.json")))
 
 
-def write(calibration: Calibration, path: Path | None = None) -> Path:
-    """Write the calibrated set as JSON (default: the shipped file)."""
-    path = shipped_path() if path is None else Path(path)
+def write(calibration: Calibration, path: str | Path) -> Path:
+    """Write the calibrated set as JSON to ``path`` (to ship it, copy the file over
+    :func:`shipped_path` in the source tree)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(calibration.parameter_set.to_dict(), indent=2) + "\n")
     return path

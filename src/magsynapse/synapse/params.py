@@ -128,7 +128,8 @@ for _name, _row in _GB_TABLE.items():
 
 
 def _load_dp_nmda() -> ParameterSet:
-    """DP_nmda as written by ``magsynapse calibrate dp-nmda --write``."""
+    """DP_nmda as written by ``magsynapse calibrate dp-nmda --out`` (copied into the
+    source tree)."""
     text = resources.files("magsynapse.synapse").joinpath("data/dp_nmda.json").read_text()
     return ParameterSet.from_dict(json.loads(text))
 

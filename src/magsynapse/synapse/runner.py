@@ -22,7 +22,7 @@ import numpy as np
 import xarray as xr
 
 from ..conditions import Flat, as_conditions, flatten
-from ..errors import MagsynapseError
+from ..errors import MagsynapseError, MagsynapseRunError
 from ..provenance import ParameterSet
 from ..random import check_seed, stream_key
 from ..receptors import get_block_model
@@ -236,7 +236,7 @@ def prepare(
         if rule.step is not None:
             prep.data["w_final"] = w_final
     if prep.segments is not None and np.any(prep.segments[2] < 0):  # pragma: no cover
-        raise MagsynapseError("internal: calcium segment buffer overflow")
+        raise MagsynapseRunError("internal: calcium segment buffer overflow")
     return prep
 
 
