@@ -1,6 +1,7 @@
 """Bibliography: every model and parameter in magsynapse names one of these keys.
 
-``magsynapse cite RESULT.nc`` prints the entries a result used.
+``magsynapse cite RESULT.nc`` prints the entries a result used; ``--bibtex`` and ``--csl``
+write them for a reference manager (:meth:`Source.bibtex`, :meth:`Source.csl`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,14 @@ from dataclasses import dataclass
 
 from .errors import MagsynapseError
 
+#: A journal citation: ``Authors (Year). Title. Journal Volume:pages.``
+_ARTICLE = re.compile(
+    r"^(?P<authors>[^()]+?) \((?P<year>\d{4})\)\. (?P<title>.+?[.?!]) (?P<rest>.+)$"
+)
+#: The journal part: ``J Neurosci 10:3178-3182.`` (an issue in parentheses allowed).
+_JOURNAL = re.compile(r"^(?P<journal>.+?) (?P<volume>\d+)(?:\([^)]*\))?:(?P<pages>[\w\-–]+)\.?$")
+#: Characters that BibTeX reads as commands.
+_TEX = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}", "^": r"\^{}"}
 #: One author as cited: surname (with particles) and initials, e.g. ``de Vivo L``.
 _AUTHOR = re.compile(r"^(?:[a-z]+ )*[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+)* [A-Z]{1,3}$")
 
@@ -47,6 +56,103 @@ class Source:
             if who != head.strip().rstrip(".,"):
                 year = ""  # the parenthesis belongs to a later part of the text
         return f"{who} {year}".strip()
+
+    def parts(self) -> dict | None:
+        """The citation's authors ``[(family, initials)]``, year, title, journal, volume
+        and pages, or None for a text that is not a journal citation (a modelling choice).
+
+        >>> p = get_source("jahr_stevens_1990").parts()
+        >>> p["authors"], p["year"], p["journal"], p["volume"], p["pages"]
+        ([('Jahr', 'C. E.'), ('Stevens', 'C. F.')], 1990, 'J Neurosci', '10', '3178-3182')
+        """
+        m = _ARTICLE.match(self.citation)
+        if m is None:
+            return None
+        names = [a.strip().rstrip(".") for a in m["authors"].split(",") if a.strip()]
+        if not names or not all(_AUTHOR.match(n) or n == "et al" for n in names):
+            return None
+        authors = [
+            (n.rsplit(" ", 1)[0], " ".join(f"{c}." for c in n.rsplit(" ", 1)[1]))
+            for n in names
+            if n != "et al"
+        ]
+        journal = _JOURNAL.match(m["rest"].strip())
+        return {
+            "authors": authors,
+            "et_al": "et al" in names,
+            "year": int(m["year"]),
+            "title": m["title"].rstrip("."),
+            "journal": journal["journal"] if journal else m["rest"].strip().rstrip("."),
+            "volume": journal["volume"] if journal else "",
+            "pages": journal["pages"] if journal else "",
+        }
+
+    def bibtex(self) -> str:
+        """The entry as BibTeX: ``@article`` for a journal citation, else ``@misc`` with
+        the text as its note.
+
+        >>> print(get_source("woodhull_1973").bibtex())
+        @article{woodhull_1973,
+          author = {Woodhull, A. M.},
+          year = {1973},
+          title = {{Ionic blockage of sodium channels in nerve}},
+          journal = {J Gen Physiol},
+          volume = {61},
+          pages = {687--708},
+          doi = {10.1085/jgp.61.6.687},
+        }
+        """
+
+        def tex(text: str) -> str:
+            return "".join(_TEX.get(c, c) for c in text)
+
+        p = self.parts()
+        if p is None:
+            fields = [("note", tex(self.citation))]
+            kind = "misc"
+        else:
+            names = [f"{tex(family)}, {initials}" for family, initials in p["authors"]]
+            fields = [
+                ("author", " and ".join(names + (["others"] if p["et_al"] else []))),
+                ("year", str(p["year"])),
+                ("title", "{" + tex(p["title"]) + "}"),
+                ("journal", tex(p["journal"])),
+                ("volume", p["volume"]),
+                ("pages", p["pages"].replace("-", "--").replace("–", "--")),
+            ]
+            kind = "article"
+        fields += [("doi", self.doi), ("url", tex(self.url))]
+        body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
+        return f"@{kind}{{{self.key},\n{body}}}"
+
+    def csl(self) -> dict:
+        """The entry as CSL-JSON (the format of Zotero, Mendeley and citeproc).
+
+        >>> c = get_source("woodhull_1973").csl()
+        >>> c["type"], c["author"][0], c["issued"]
+        ('article-journal', {'family': 'Woodhull', 'given': 'A. M.'}, {'date-parts': [[1973]]})
+        """
+        p = self.parts()
+        if p is None:
+            out = {"id": self.key, "type": "document", "title": self.citation}
+        else:
+            out = {
+                "id": self.key,
+                "type": "article-journal",
+                "author": [{"family": f, "given": g} for f, g in p["authors"]],
+                "issued": {"date-parts": [[p["year"]]]},
+                "title": p["title"],
+                "container-title": p["journal"],
+            }
+            if p["volume"]:
+                out["volume"] = p["volume"]
+            if p["pages"]:
+                out["page"] = p["pages"]
+        if self.doi:
+            out["DOI"] = self.doi
+        if self.url:
+            out["URL"] = self.url
+        return out
 
     def format(self) -> str:
         """One line: citation followed by DOI or URL."""

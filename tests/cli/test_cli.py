@@ -500,3 +500,55 @@ def test_a_calibration_writes_where_it_is_told(capsys, tmp_path):
     data = json.loads(out.read_text())
     assert {"values", "record", "rat"} <= set(data)
     assert data["record"]["command"] == "magsynapse pk calibrate --out"
+
+
+def _entries(bib: str) -> dict[str, str]:
+    """BibTeX entries by key; each must open with @type{key, and balance its braces."""
+    import re
+
+    out = {}
+    for chunk in bib.strip().split("\n\n"):
+        m = re.match(r"@(article|misc)\{([\w]+),\n", chunk)
+        assert m, chunk
+        assert chunk.count("{") == chunk.count("}") and chunk.endswith("}"), chunk
+        out[m[2]] = chunk
+    return out
+
+
+def test_cite_exports_bibtex_and_csl(capsys, tmp_path):
+    """Jahr & Stevens (1990), J Neurosci 10:3178-3182, as a reference manager reads it."""
+    import json
+
+    out = tmp_path / "b.nc"
+    assert run(capsys, "block", "--mg", "1", "--out", str(out), "--no-plot")[0] == 0
+    refs = load(out).attrs["references"]
+    keys = set(json.loads(refs))
+    code, text, _ = run(capsys, "cite", str(out), "--bibtex")
+    assert code == 0
+    entries = _entries(text)
+    assert set(entries) == keys
+    jahr = entries["jahr_stevens_1990"]
+    assert "author = {Jahr, C. E. and Stevens, C. F.}" in jahr
+    assert "title = {{Voltage dependence of NMDA-activated macroscopic conductances " in jahr
+    assert "pages = {3178--3182}" in jahr and "doi = {10.1523/JNEUROSCI.10-09-03178.1990}" in jahr
+    code, text, _ = run(capsys, "cite", str(out), "--csl")
+    items = {item["id"]: item for item in json.loads(text)}
+    assert code == 0 and set(items) == keys
+    assert items["jahr_stevens_1990"]["issued"] == {"date-parts": [[1990]]}
+    assert items["jahr_stevens_1990"]["container-title"] == "J Neurosci"
+    assert_one_line_error(capsys, ["cite", str(out), "--csl", "--bibtex"], ["not both"])
+
+
+def test_every_reference_exports():
+    """Every registry entry is a well-formed BibTeX entry and a CSL item; the journal
+    citations (authors and year) are articles with their authors."""
+    from magsynapse.references import SOURCES
+
+    entries = _entries("\n\n".join(s.bibtex() for s in SOURCES.values()))
+    assert set(entries) == set(SOURCES)
+    for key, source in SOURCES.items():
+        item = source.csl()
+        assert item["id"] == key and item["title"]
+        if source.parts() is not None:
+            assert entries[key].startswith("@article") and item["author"]
+    assert sum(s.parts() is not None for s in SOURCES.values()) >= 50

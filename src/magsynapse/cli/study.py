@@ -118,13 +118,28 @@ def claims(study_dir: str, lang: str, out: str | None) -> None:
 
 @click.command()
 @click.argument("result", type=click.Path(dir_okay=False))
+@click.option("--bibtex", is_flag=True, help="Print them as BibTeX entries.")
+@click.option("--csl", is_flag=True, help="Print them as CSL-JSON (Zotero, Mendeley).")
 @one_line_errors
-def cite(result: str) -> None:
+def cite(result: str, bibtex: bool, csl: bool) -> None:
     """Print the references of every parameter and model RESULT used."""
+    import json
+
+    from ..references import SOURCES, Source
     from ..results import citations, load
 
-    for key, text in citations(load(result)).items():
-        click.echo(f"[{key}] {text}")
+    if bibtex and csl:
+        raise click.UsageError("give --bibtex or --csl, not both")
+    refs = citations(load(result))
+    # the registry's entry where it knows the key; else the text the file recorded
+    sources = [SOURCES.get(key) or Source(key, str(text)) for key, text in refs.items()]
+    if bibtex:
+        click.echo("\n\n".join(s.bibtex() for s in sources))
+    elif csl:
+        click.echo(json.dumps([s.csl() for s in sources], indent=2, ensure_ascii=False))
+    else:
+        for key, text in refs.items():
+            click.echo(f"[{key}] {text}")
 
 
 @click.group()
