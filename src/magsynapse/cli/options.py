@@ -295,31 +295,9 @@ def out_option(
     )
 
 
-def _outside_the_package(ctx: click.Context, param: click.Parameter, value: str | None):
-    """A calibration's output path, refused when it lies inside the installed package."""
-    if value is None:
-        return None
-    import magsynapse
-
-    package = Path(magsynapse.__file__).resolve().parent
-    target = Path(value).expanduser().resolve()
-    if target == package or package in target.parents:
-        raise click.BadParameter(
-            f"{value!r} lies inside the installed package; write it elsewhere (to ship a "
-            "calibration, copy the file into the source tree: docs/models.md)",
-            param=param,
-        )
-    from ..results import check_writable
-
-    try:
-        return check_writable(value)
-    except MagsynapseError as exc:
-        raise click.BadParameter(str(exc), param=param) from None
-
-
 def calibration_out_option(suffix: str, help: str) -> Decorator:
-    """``--out``: where a calibration writes its fitted values (a ``suffix`` file),
-    never inside the installed package.
+    """``--out``: where a calibration writes its fitted values (a ``suffix`` file checked
+    by :func:`check_out`), never inside the installed package.
 
     Examples
     --------
@@ -329,9 +307,20 @@ def calibration_out_option(suffix: str, help: str) -> Decorator:
     """
 
     def check(ctx: click.Context, param: click.Parameter, value: str | None):
-        if value is not None and not str(value).endswith(suffix):
-            raise click.BadParameter(f"{value!r} must end in {suffix}", param=param)
-        return _outside_the_package(ctx, param, value)
+        if value is None:
+            return None
+        import magsynapse
+
+        package = Path(magsynapse.__file__).resolve().parent
+        target = Path(value).expanduser().resolve()
+        if target == package or package in target.parents:
+            raise click.BadParameter(
+                f"{value!r} lies inside the installed package; write it elsewhere (to ship "
+                "a calibration, copy the file into the source tree: docs/models.md)",
+                param=param,
+            )
+        check_out(value, suffix)
+        return value
 
     return click.option("--out", default=None, callback=check, help=help)
 
