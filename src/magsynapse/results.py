@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -22,7 +24,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from . import __version__
+from . import __version__, cf
 from .errors import MagsynapseError, MagsynapseRunError
 from .provenance import ParameterSet
 from .references import get_source
@@ -42,6 +44,36 @@ def _jsonable(value: Any) -> Any:
 
 #: Packages whose versions a result records (they decide its numbers or its file).
 DEPENDENCIES = ("numpy", "scipy", "numba", "xarray", "netCDF4")
+
+
+@lru_cache(maxsize=1)
+def _git_revision() -> str:
+    """The git revision of the package's source tree, ``""`` when it is not a git checkout
+    (an installed wheel); ``-dirty`` is appended when tracked files differ from it.
+
+    >>> isinstance(_git_revision(), str)
+    True
+    """
+    here = Path(__file__).resolve().parent
+    if not any((p / ".git").exists() for p in (here, *here.parents)):
+        return ""
+    try:
+        rev = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(here), "diff", "--quiet", "HEAD", "--", "."],
+            capture_output=True,
+            timeout=10,
+            check=False,
+        ).returncode
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return f"{rev}-dirty" if dirty == 1 else rev
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +122,8 @@ def annotate(
     -------
     xarray.Dataset
         ``ds`` with ``attrs`` set (the same object): title, package version, creation
-        time (UTC), the command line of the process, dependency versions, seed,
+        time (UTC), the command line of the process, dependency versions, the git
+        revision of the source tree (empty for an installed wheel), seed,
         configuration, parameter sets and references.
     """
     sets = list(parameter_sets)
@@ -98,12 +131,14 @@ def annotate(
     for ps in sets:
         keys |= ps.references()
     refs = {k: get_source(k).format() for k in sorted(keys)}
+    cf.describe(ds)
     ds.attrs.update(
         title=title,
         magsynapse_version=__version__,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         command=shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else "",
         dependencies=json.dumps(_dependency_versions()),
+        git_revision=_git_revision(),
         seed=-1 if seed is None else int(seed),
         seed_note="-1 means the run is deterministic and used no random numbers",
         config=json.dumps(_jsonable(dict(config)), sort_keys=True),
@@ -141,7 +176,8 @@ COMPRESSION_LEVEL = 4
 
 
 def save(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
-    """Write a result to NetCDF-4, numeric arrays zlib-compressed; returns the path.
+    """Write a result as a CF-1.10 NetCDF-4 file (:mod:`magsynapse.cf`), arrays
+    zlib-compressed; returns the path.
 
     The file appears under its name only once complete (written to a hidden partial
     file beside it, then renamed).
@@ -154,33 +190,63 @@ def save(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
     [1.0, 2.0]
     """
     path = check_writable(path)
-    ds = ds.copy()
-    encoding = {}
+    ds, encoding = cf.encode(ds)
     for name, var in ds.variables.items():
         var.encoding = {}  # a loaded file's layout must not conflict with compression
-        if var.ndim and var.dtype.kind in "fiub":
-            encoding[name] = {"zlib": True, "complevel": COMPRESSION_LEVEL}
-    # written beside the target, then renamed: a failed or interrupted write leaves no
-    # half-written file under the result's name
+        if var.ndim and var.dtype.kind in "fiubUO":
+            encoding.setdefault(name, {}).update(zlib=True, complevel=COMPRESSION_LEVEL)
+    with written_atomically(path) as tmp:
+        ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+    return path
+
+
+@contextmanager
+def written_atomically(path: Path) -> Iterator[Path]:
+    """A partial file beside ``path`` to write into; renamed to ``path`` when the block
+    ends without an error, removed otherwise. A failed or interrupted write so never
+    leaves a half-written file under the name; an ``OSError`` becomes a one-line
+    :class:`~magsynapse.errors.MagsynapseRunError`.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.txt"
+    >>> with written_atomically(p) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> p.read_text(), tmp.exists()
+    ('done', False)
+    """
     tmp = path.with_name(f".{path.name}.partial")
     try:
-        ds.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
+        yield tmp
         os.replace(tmp, path)
     except OSError as exc:
         raise MagsynapseRunError(f"could not write {str(path)!r}: {exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` beside it, then rename: a failed write leaves no
+    half-written file under the name; returns the path.
+
+    >>> import tempfile
+    >>> write_text(tempfile.mktemp(suffix=".txt"), "x").read_text()
+    'x'
+    """
+    path = check_writable(path)
+    with written_atomically(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return path
 
 
 def load(path: str | os.PathLike[str]) -> xr.Dataset:
-    """Read a result written by :func:`save` fully into memory."""
+    """Read a result written by :func:`save` fully into memory (in the form the package
+    builds it: see :mod:`magsynapse.cf`)."""
     path = Path(path)
     if not path.is_file():
         raise MagsynapseError(f"no result file at {str(path)!r}")
     try:
         with xr.open_dataset(path, engine="netcdf4") as ds:
-            return ds.load()
+            return cf.decode(ds.load())
     except (OSError, ValueError) as exc:
         raise MagsynapseError(f"{str(path)!r} is not a NetCDF result: {exc}") from None
 

@@ -338,31 +338,6 @@ def test_rat_slutsky_regimen_runs():
     assert 0.75 < float(ds.serum_total[0]) < 0.95
 
 
-def test_sbml_round_trip_in_roadrunner(tmp_path):
-    """The exported SBML, simulated by libroadrunner, reproduces magsynapse within 0.5 %."""
-    roadrunner = pytest.importorskip("roadrunner")
-    from magsynapse.body.sbml import export_sbml
-
-    for reg in (
-        make_regimen("threonate", dose="2g/day", days=3),
-        make_regimen("sulfate", dose="2g", schedule="once", days=1),
-    ):
-        path = export_sbml(reg, tmp_path / "m.xml")
-        rr = roadrunner.RoadRunner(str(path))
-        rr.integrator.relative_tolerance = 1e-9
-        rr.integrator.absolute_tolerance = 1e-12
-        n = int(reg.hours)
-        res = rr.simulate(0, reg.hours, n + 1, selections=["time", "plasma", "csf", "neuron"])
-        ours = simulate(reg, step_h=1.0)
-        p = pk_parameters("human")
-        for name, ref in (
-            ("plasma", ours.serum_total * p["v_plasma"]),
-            ("csf", ours.csf * p["v_csf"]),
-        ):
-            rel = np.abs(res[name] - ref.values) / np.abs(ref.values)
-            assert float(rel.max()) < 5e-3
-
-
 def test_coupling_feeds_the_synapse_layer():
     pk = compare(["threonate", "oxide"], dose_elemental="165mg/day", days=4)
     mg = synaptic_mg(pk, [0, 4])

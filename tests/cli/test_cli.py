@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -289,6 +290,15 @@ def test_pk_calibrate_check_and_sbml(capsys, tmp_path):
     out = tmp_path / "model.xml"
     code, *_ = run(capsys, "pk", "export-sbml", "--species", "human", "--out", str(out))
     assert code == 0 and out.read_text().startswith("<?xml")
+    omex = tmp_path / "pk.omex"
+    code, *_ = run(capsys, "pk", "export-omex", "--days", "2", "--step", "0.5", "--out", str(omex))
+    assert code == 0 and zipfile.is_zipfile(omex)
+    code, _, err = run(
+        capsys, "pk", "export-omex", "--days", "1", "--step", "5", "--out", str(omex)
+    )
+    assert code == 2 and "whole steps" in err
+    code, _, err = run(capsys, "pk", "export-omex", "--out", str(tmp_path / "pk.zip"))
+    assert code == 2 and ".omex" in err
 
 
 @pytest.mark.parametrize(

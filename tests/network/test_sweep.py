@@ -5,6 +5,7 @@ import os
 import numpy as np
 import pytest
 
+from cfcheck import cf_problems
 from magsynapse.network import load_config, run_sweep, simulate_network
 from magsynapse.results import load
 
@@ -37,6 +38,10 @@ def test_sweep_matches_direct_runs_and_skips_finished(tmp_path, cluster):
     assert len(stamps) == 4
     run_sweep(CFG, [0.5, 1.5], [1, 2], tmp_path, T=0.1, client=client, progress=False)
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("task_*.nc")} == stamps
+    files = [path, *sorted(tmp_path.glob("task_*.nc"))]
+    tables = tmp_path / "cf-tables"
+    tables.mkdir()
+    assert cf_problems(files, tables) == {p.name: [] for p in files}
     # another T (or N, or model) is another sweep: its own tasks, not the stale ones
     longer = load(
         run_sweep(CFG, [0.5, 1.5], [1, 2], tmp_path, T=0.2, client=client, progress=False)

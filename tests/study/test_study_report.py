@@ -14,7 +14,9 @@ import pytest
 import xarray as xr
 from pagecheck import english_words, parse
 
+from cfcheck import cf_problems
 from magsynapse.claims import ORDER, VERDICTS, audit, load_results, to_records
+from magsynapse.results import load
 from magsynapse.study import run_study
 
 pytestmark = pytest.mark.slow
@@ -33,8 +35,8 @@ def test_chapters_in_worker_processes_give_the_numbers_of_one_process(study, tmp
 
     here = _section(0, tmp_path, 7, PLANS["quick"])  # the synapse chapter, in this process
     for name, ds in here.results.items():
-        with xr.open_dataset(study / f"{name}.nc") as there:
-            xr.testing.assert_identical(ds.drop_attrs(), there.load().drop_attrs())
+        there = load(study / f"{name}.nc")
+        xr.testing.assert_equal(ds.drop_attrs(), there.drop_attrs())
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +116,13 @@ def test_no_source_points_outside_the_repository(study, pages):
             for k in ("references", "config", "title", "parameter_sets"):
                 assert not PATHS.search(str(ds.attrs.get(k, ""))), (f.name, k)
             assert "MODEL.md" not in attrs
+
+
+def test_cf_checker_finds_nothing_in_any_result_file(study, tmp_path):
+    files = sorted(study.glob("*.nc"))
+    assert len(files) >= 30
+    problems = cf_problems(files, tmp_path)
+    assert problems == {f.name: [] for f in files}
 
 
 def _browser() -> str | None:

@@ -10,7 +10,7 @@ import xarray as xr
 from .. import __version__
 from ..errors import MagsynapseError
 from ..i18n import render, translator
-from ..results import annotate
+from ..results import annotate, load
 from .audit import CAVEATS, SOURCES, VERDICTS, Assessment
 
 
@@ -29,11 +29,7 @@ def load_results(folder: Path) -> dict[str, xr.Dataset]:
             f"{folder} holds no study results; run `magsynapse study --out {folder}` "
             "(or add `--quick`) first"
         )
-    out = {}
-    for f in files:
-        with xr.open_dataset(f) as ds:
-            out[f.stem] = ds.load()
-    return out
+    return {f.stem: load(f) for f in files}
 
 
 def to_records(
@@ -70,6 +66,22 @@ def to_records(
     return rows
 
 
+#: What each column of the audit's dataset holds.
+COLUMNS = {
+    "text": "the claim, paraphrased",
+    "scale": "biological scale of the claim",
+    "experiment": "experiment that tests the claim",
+    "verdict": "verdict key",
+    "verdict_label": "verdict",
+    "numbers": "numbers the verdict rests on",
+    "reason": "reason for the verdict",
+    "computed": "verdict computed by a rule on the numbers",
+    "caveats": "caveats",
+    "evidence": "report section with the evidence",
+    "data": "result files of the evidence",
+}
+
+
 def to_dataset(
     assessments: Sequence[Assessment],
     lang: str = "en",
@@ -88,6 +100,8 @@ def to_dataset(
     }
     ds = xr.Dataset(data, coords={"claim": [r["id"] for r in rows]})
     ds["computed"] = ds.computed.astype(bool)
+    for name, long_name in COLUMNS.items():
+        ds[name].attrs["long_name"] = long_name
     ds.attrs["language"] = lang
     return annotate(
         ds,

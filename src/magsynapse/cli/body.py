@@ -199,5 +199,32 @@ def pk_export_sbml(species, salt, dose, dose_elemental, schedule, days, out) -> 
     click.echo(f"wrote {export_sbml(reg, out, species)}")
 
 
+@pk.command("export-omex")
+@species_option()
+@salt_option()
+@dose_options()
+@schedule_option()
+@days_option(7.0, help="Days of the regimen simulated.")
+@click.option(
+    "--step",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Output spacing of the simulation (h); it must divide the regimen's hours.",
+)
+@out_option(help="Output COMBINE archive (.omex).", plot=False)
+@one_line_errors
+def pk_export_omex(species, salt, dose, dose_elemental, schedule, days, step, out) -> None:
+    """Write a COMBINE archive: the SBML model and a SED-ML simulation of the regimen
+    (run it with any SED-ML tool, e.g. tellurium)."""
+    from ..body.sbml import export_omex
+
+    check_out(out, suffix=".omex")
+    reg = _regimen(
+        species, salt, dose=dose, dose_elemental=dose_elemental, schedule=schedule, days=days
+    )
+    click.echo(f"wrote {export_omex(reg, out, species, step_h=step)}")
+
+
 #: The commands of this module, added to the top-level group.
 COMMANDS = [pk]

@@ -131,10 +131,14 @@ def pathway_variants(
         shift.append(float(np.median(_readout_shift(ds, k))))
     out = xr.Dataset(
         {
-            "d_median": ("variant", d, {"units": "1"}),
+            "d_median": ("variant", d, {"units": "1", "long_name": "median of d"}),
             "d_low": ("variant", lo, {"units": "1", "long_name": "5 % quantile of d"}),
             "d_high": ("variant", hi, {"units": "1", "long_name": "95 % quantile of d"}),
-            "readout_age_shift": ("variant", shift, {"units": "y"}),
+            "readout_age_shift": (
+                "variant",
+                shift,
+                {"units": "y", "long_name": "median treated minus control change of readout age"},
+            ),
         },
         coords={"variant": list(variants)},
     )

@@ -163,10 +163,15 @@ def simulate_replicates(
             people[name].values.reshape(*shape, n_vis),
             people[name].attrs,
         )
-    out["score"] = (("replicate", "subject", "visit", "test"), scores.reshape(*shape, n_vis, -1))
+    out["score"] = (
+        ("replicate", "subject", "visit", "test"),
+        scores.reshape(*shape, n_vis, -1),
+        {"long_name": "test score"},
+    )
     out["readout_age"] = (
         ("replicate", "subject", "visit", "test"),
         readout_age.reshape(*shape, n_vis, -1),
+        {"units": "y", "long_name": "age at which the norm equals the readout"},
     )
     out = out.assign_coords(replicate=reps, test=tests)
     out = _analyse(out, design)
@@ -261,7 +266,16 @@ def _analyse(ds: xr.Dataset, design: Design) -> xr.Dataset:
             extra["tmt_b_change"] = ancova(tmt[done, 0], tmt[done, k], g).effect
             extra["brain_age_shift"] = _brain_age_shift(tmt[done], g, k)
         rows.append({**res.as_dict(), **extra})
-    ds["composite"] = (("replicate", "subject", "visit"), comp)
+    ds["composite"] = (
+        ("replicate", "subject", "visit"),
+        comp,
+        {
+            "units": "1",
+            "long_name": (
+                "composite score (mean z-score over the tests against baseline, higher is better)"
+            ),
+        },
+    )
     ds.composite.attrs.update(units="1", long_name="mean z over the tests (higher is better)")
     if "tmt_b" in tests:
         ds["brain_age"] = (
@@ -583,7 +597,11 @@ def cohort_people(
         ds[name] = ("subject", people[name].values[:, 0], people[name].attrs)
     ds = ds.assign_coords(subject=np.asarray(subjects, dtype=int), test=list(tests))
     ds["score"] = (("subject", "test"), scores[:, 0, :])
-    ds["readout_age"] = (("subject", "test"), readout_age[:, 0, :], {"units": "y"})
+    ds["readout_age"] = (
+        ("subject", "test"),
+        readout_age[:, 0, :],
+        {"units": "y", "long_name": "age at which the norm equals the readout"},
+    )
     return ds
 
 
@@ -649,7 +667,14 @@ def cohort(
         long_name="baseline test score", test_units=json.dumps({t: TESTS[t].unit for t in tests})
     )
     sc = {t: ds.score.sel(test=t).values for t in tests}
-    ds["composite"] = ("subject", composite(sc, sc), {"units": "1"})
+    ds["composite"] = (
+        "subject",
+        composite(sc, sc),
+        {
+            "units": "1",
+            "long_name": "composite score (mean z-score over the tests, higher is better)",
+        },
+    )
     if "tmt_b" in tests:
         ds["brain_age"] = (
             "subject",

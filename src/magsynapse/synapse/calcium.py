@@ -202,8 +202,8 @@ class CalciumModel:
     name: str = ""
     params: ParameterSet
     units: str = ""
-    #: Units as results label them.
-    label: str = ""
+    #: What the units mean, where ``units`` alone does not say (results' ``comment``).
+    units_note: str = ""
     #: Whether the model's calcium comes from an NMDA influx that results report.
     has_influx: bool = False
     #: Whether the calcium amplitudes come from the run's bistable parameter sets.
@@ -238,7 +238,7 @@ class Linear(CalciumModel):
     name = "linear"
     params = LINEAR_CALCIUM
     units = "1"
-    label = "1 (GB2012 normalised, theta_d = 1)"
+    units_note = "calcium normalised as in Graupner & Brunel 2012 (theta_d = 1)"
     amplitudes_from_sets = True
 
     def check(self, protocol, sets, rule):
@@ -336,7 +336,6 @@ class NmdaVoltage(CalciumModel):
     name = "nmda_voltage"
     params = NMDA_VOLTAGE
     units = "uM"
-    label = "uM"
     has_influx = True
 
     def check(self, protocol, sets, rule):
@@ -504,7 +503,9 @@ def _grid(pre, post, t_end, dt):
 
 def _finish(ds: xr.Dataset, model: CalciumModel, mg: float) -> xr.Dataset:
     ds["time"].attrs["units"] = "ms"
-    ds["ca"].attrs["units"] = model.label
+    ds["ca"].attrs.update(units=model.units, long_name="spine calcium")
+    if model.units_note:
+        ds["ca"].attrs["comment"] = model.units_note
     ds.attrs.update(model=model.name, mg=mg)
     return ds
 

@@ -28,10 +28,12 @@ VARIABLES = {
 COORD_UNITS = {"mg": "mM", "dt": "ms", "freq": "Hz", "hold": "mV", "bursts": "1"}
 
 
-def _units(ds: xr.Dataset, ca_unit: str) -> None:
+def _units(ds: xr.Dataset, calcium) -> None:
     for name, (unit, desc) in VARIABLES.items():
         if name in ds:
-            ds[name].attrs.update(units=unit or ca_unit, long_name=desc)
+            ds[name].attrs.update(units=unit or calcium.units, long_name=desc)
+            if unit is None and calcium.units_note:
+                ds[name].attrs["comment"] = calcium.units_note
     for name, unit in COORD_UNITS.items():
         if name in ds.coords:
             ds[name].attrs["units"] = unit
@@ -69,7 +71,7 @@ def build_dataset(
     if conditions is not None:
         for name in conditions.data_vars:
             ds[name] = conditions[name]
-    _units(ds, prep.calcium.label)
+    _units(ds, prep.calcium)
     return ds
 
 
