@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 import xarray as xr
 
@@ -27,6 +28,51 @@ def test_netcdf_round_trip(make, tmp_path):
     path = save(ds, tmp_path / "r.nc")
     back = load(path)
     xr.testing.assert_identical(ds, back)
+
+
+def test_two_writers_of_one_result_each_write_whole_files(tmp_path):
+    """Two processes saving to one path at once: both succeed, and the file is one of the
+    two results, whole (each wrote its own partial file)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np, xarray as xr; from magsynapse.results import save\n"
+        "v = float(sys.argv[2])\n"
+        "for _ in range(5):\n"
+        "    save(xr.Dataset({'x': ('i', np.full(200_000, v))}), sys.argv[1])\n"
+    )
+    out = tmp_path / "r.nc"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(out), str(v)]) for v in (1.0, 2.0)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    x = load(out)["x"].values
+    assert x.shape == (200_000,) and len(set(x.tolist())) == 1 and x[0] in (1.0, 2.0)
+    assert [p.name for p in tmp_path.iterdir()] == ["r.nc"]
+
+
+def test_a_write_killed_midway_leaves_the_previous_result(tmp_path):
+    """SIGKILL during a save: the complete earlier file stays under the name."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "r.nc"
+    save(xr.Dataset({"x": ("i", np.arange(10.0))}), out)
+    code = (
+        "import sys, numpy as np, xarray as xr; from magsynapse.results import save\n"
+        "rng = np.random.default_rng(0)\n"
+        "ds = xr.Dataset({'x': ('i', rng.random(30_000_000))})\n"
+        "print('writing', flush=True)\n"
+        "save(ds, sys.argv[1])\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, str(out)], stdout=subprocess.PIPE)
+    assert proc.stdout.readline().strip() == b"writing"
+    time.sleep(0.3)  # inside the compressed write of 240 MB
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL  # it died while writing
+    assert load(out)["x"].values.tolist() == list(np.arange(10.0))
 
 
 def test_parameters_and_references_survive(tmp_path):

@@ -51,6 +51,9 @@ def test_list_with_mixed_units():
         ("1:2:0", "empty"),
         ("1,,2", "empty entry"),
         ("nan", "not a number"),
+        ("0:1e9:1e-9", "at most 1,000,000"),  # would allocate exabytes
+        ("1,1", "more than once"),  # a coordinate must label one value
+        ("1mM,1000uM", "more than once"),
     ],
 )
 def test_bad_values_give_one_line_errors(text, fragment):

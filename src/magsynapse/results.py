@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shlex
 import subprocess
 import sys
@@ -204,8 +205,9 @@ def save(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
 def written_atomically(path: Path) -> Iterator[Path]:
     """A partial file beside ``path`` to write into; renamed to ``path`` when the block
     ends without an error, removed otherwise. A failed or interrupted write so never
-    leaves a half-written file under the name; an ``OSError`` becomes a one-line
-    :class:`~magsynapse.errors.MagsynapseRunError`.
+    leaves a half-written file under the name, and two processes writing the same
+    result each write their own partial file (the last rename wins, whole); an
+    ``OSError`` becomes a one-line :class:`~magsynapse.errors.MagsynapseRunError`.
 
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "x.txt"
@@ -214,7 +216,7 @@ def written_atomically(path: Path) -> Iterator[Path]:
     >>> p.read_text(), tmp.exists()
     ('done', False)
     """
-    tmp = path.with_name(f".{path.name}.partial")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
     try:
         yield tmp
         os.replace(tmp, path)

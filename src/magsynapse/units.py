@@ -38,6 +38,10 @@ _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _QUANTITY = re.compile(rf"^\s*({_NUMBER})\s*([A-Za-zµμ]*)\s*$")
 
 
+#: The most values a list or range may hold (a result's coordinate, not a sample).
+MAX_VALUES = 1_000_000
+
+
 def default_unit(dimension: str) -> str:
     """Return the default (internal) unit of a dimension, e.g. ``"mM"``."""
     return next(iter(_units(dimension)))
@@ -137,13 +141,25 @@ def parse_values(text: str, dimension: str) -> np.ndarray:
                 f"range {text!r} is empty: the step must be non-zero and go from start to stop"
             )
         n = math.floor((stop - start) / step + 1e-9) + 1
+        if n > MAX_VALUES:
+            raise MagsynapseError(
+                f"range {text!r} has {n:.3g} values; at most {MAX_VALUES:,} (use a larger step)"
+            )
         values = start + step * np.arange(n)
         # Round away floating-point noise such as 0.6000000000000001.
         return np.round(values, 12)
     items = [p.strip() for p in text.split(",")]
     if any(not p for p in items):
         raise MagsynapseError(f"list {text!r} has an empty entry")
-    return np.array([parse_quantity(p, dimension) for p in items], dtype=float)
+    values = np.array([parse_quantity(p, dimension) for p in items], dtype=float)
+    unique, counts = np.unique(values, return_counts=True)
+    if np.any(counts > 1):
+        twice = unique[counts > 1][0]
+        raise MagsynapseError(
+            f"list {text!r} gives {twice:g} {default_unit(dimension)} more than once; "
+            "give each value once"
+        )
+    return values
 
 
 def magnitude(value: Any, unit: str, name: str) -> Any:

@@ -326,6 +326,11 @@ def test_pk_calibrate_check_and_sbml(capsys, tmp_path):
             ["salts", "accepted: oxide"],
         ),
         (["pk", "compare", "--salts", "oxide", "--out", "X"], ["--dose-elemental"]),
+        (
+            ["pk", "compare", "--salts", "oxide,oxide", "--dose-elemental", "1g", "--out", "X.nc"],
+            ["salts", "more than once"],
+        ),
+        (["pk", "export-omex", "--days", "1", "--step", "0.7", "--out", "X.omex"], ["whole"]),
         (["pk", "export-sbml", "--salt", "oxide", "--out", "X.xml"], ["exactly one"]),
         (["pk", "--salt", "oxide", "--dose", "1g/day", "--out", "X.csv"], ["--out", "end in .nc"]),
         (["pk", "export-sbml", "--out", "X"], ["--out", "end in .xml"]),

@@ -13,11 +13,12 @@ import numpy as np
 import xarray as xr
 
 from ..errors import MagsynapseError
+from ..limits import check_memory
 from ..provenance import ParameterSet
 from ..random import check_seed
 from ..results import annotate, quantiles
 from .baseline import baseline
-from .equations import BODY, GUT, IDX, derive
+from .equations import BODY, GUT, IDX, N_STATES, derive
 from .params import pk_parameters
 from .priors import parameter_arrays
 from .regimen import Regimen, make_regimen
@@ -117,8 +118,14 @@ def _time_grid(regimen: Regimen, step_h: float | None, samples: int = 0) -> np.n
         step_h = 0.25 if regimen.hours <= 72 else (6.0 if samples else 1.0)
     if not step_h > 0:
         raise MagsynapseError(f"step: must be > 0 h (got {step_h})")
-    n = int(np.floor(regimen.hours / step_h + 1e-9))
-    return np.round(np.arange(n + 1) * step_h, 9)
+    n = np.floor(regimen.hours / step_h + 1e-9)
+    # the states at every output time and sample, and the dataset built from them
+    check_memory(
+        "the PK run",
+        (n + 1.0) * max(samples, 1) * N_STATES * 8.0 * 3.0,
+        f"{n + 1:.3g} output times x {max(samples, 1)} sample(s)",
+    )
+    return np.round(np.arange(int(n) + 1) * step_h, 9)
 
 
 def simulate(
@@ -324,6 +331,9 @@ def compare(
     names = list(salts)
     if not names:
         raise MagsynapseError("salts: give at least one salt")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise MagsynapseError(f"salts: {twice[0]!r} is given more than once; give each salt once")
     for name in names:
         if name not in SALTS:
             raise MagsynapseError(f"salts: unknown {name!r}; accepted: {', '.join(SALTS.names())}")

@@ -13,12 +13,14 @@ the commands live in one module per scale.
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import warnings
 
 import click
 
 from ..errors import MagsynapseRunError
-from . import body, chronic, network, people, study, synapse
+from . import body, chronic, export, network, people, study, synapse
 
 __all__ = ["cli", "main"]
 
@@ -32,7 +34,7 @@ def cli() -> None:
     """magsynapse: how magnesium shapes what a synapse learns."""
 
 
-for _module in (synapse, body, network, chronic, people, study):
+for _module in (synapse, body, network, chronic, people, study, export):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
@@ -50,6 +52,15 @@ def _one_line(exc: click.ClickException) -> str:
             name = str(exc.param_hint or "").strip("'")
         return f"{name}: {exc.message}" if name else exc.message
     return " ".join(exc.format_message().split())
+
+
+def console() -> None:
+    """The installed ``magsynapse`` command: :func:`main` on the command line, then exit
+    with its status. A Ctrl-C that comes after the work is done is ignored, so that it
+    cannot interrupt the interpreter's shutdown."""
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,7 @@ import math
 import numba as nb
 import numpy as np
 
+from ..interrupt import stopped
 from ..receptors.block import unblocked
 from .kernels import _level
 
@@ -37,16 +38,16 @@ def _close(c, ns, t, start, lvl, seg_end, seg_level, above_d, above_p):  # pragm
         above_p[c] += t - start
 
 
-@nb.njit(parallel=True, cache=True)
+@nb.njit(parallel=True, cache=True, nogil=True)
 def linear_segments(
-    ev_ptr, ev_t, ev_amp, tau_ca, theta_d, theta_p, t_end, max_seg
+    ev_ptr, ev_t, ev_amp, tau_ca, theta_d, theta_p, t_end, max_seg, stop
 ):  # pragma: no cover - compiled
     """Exact threshold segments of the linear (sum-of-exponentials) calcium.
 
     Returns ``(seg_end, seg_level, n_seg, above_d, above_p, peak)`` where level bit 0
     means c > θ_d and bit 1 means c > θ_p; ``above_*`` are total times (ms) and ``peak``
     the largest calcium value. A condition whose segments overflow ``max_seg`` gets
-    ``n_seg = -1``.
+    ``n_seg = -1``; every condition stops early once ``stop[0]`` is set.
     """
     n_cond = t_end.shape[0]
     seg_end = np.zeros((n_cond, max_seg))
@@ -70,6 +71,9 @@ def linear_segments(
         first = ev_ptr[c]
         last = ev_ptr[c + 1]
         for e in range(first, last + 1):
+            if stopped(stop):
+                ok = False
+                break
             te = ev_t[e] if e < last else t_end[c]
             if te > t_end[c]:
                 te = t_end[c]
@@ -166,7 +170,7 @@ def _potential(p, clamp, e1, e2, bf, bs):  # pragma: no cover - compiled
     return p.v_rest + (e1 - e2) + (bf + bs)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _run_stepped(
     p,
     ev_t,
@@ -181,6 +185,7 @@ def _run_stepped(
     seg_level,
     edges,
     occ,
+    stop,
 ):  # pragma: no cover - compiled
     nmda = p.nmda == 1.0
     clamp = not math.isnan(p.v_clamp)
@@ -220,6 +225,9 @@ def _run_stepped(
 
     i_now = 0.0
     while t < t_end:
+        if stopped(stop):
+            ok = False
+            break
         while k < n_ev and ev_t[k] <= t + 1e-9:
             if ev_kind[k] == 0:
                 if nmda:
@@ -340,9 +348,9 @@ def _run_stepped(
     return w, peak, influx_total, above_d, above_p, ns
 
 
-@nb.njit(parallel=True, cache=True)
+@nb.njit(parallel=True, cache=True, nogil=True)
 def stepped_calcium(
-    params, ev_ptr, ev_t, ev_kind, rule_step, rule_p, dt, dt_coarse, window, max_seg, edges
+    params, ev_ptr, ev_t, ev_kind, rule_step, rule_p, dt, dt_coarse, window, max_seg, edges, stop
 ):  # pragma: no cover - compiled
     """Step the calcium of every condition; integrate a rule's weight alongside.
 
@@ -351,7 +359,8 @@ def stepped_calcium(
     vector ``rule_p`` (row c; column 0 is the initial weight).
 
     Returns ``(w_final, peak, influx, above_d, above_p, seg_end, seg_level, n_seg, occ)``;
-    ``occ[c, j]`` is the time (ms) calcium spent above ``edges[j]``.
+    ``occ[c, j]`` is the time (ms) calcium spent above ``edges[j]``. Every condition stops
+    early, incomplete, once ``stop[0]`` is set (:mod:`magsynapse.interrupt`).
     """
     n_cond = params.shape[0]
     w_final = np.empty(n_cond)
@@ -379,6 +388,7 @@ def stepped_calcium(
             seg_level[c],
             edges,
             occ[c],
+            stop,
         )
         w_final[c], peak[c], influx[c], above_d[c], above_p[c], n_seg[c] = res
     return w_final, peak, influx, above_d, above_p, seg_end, seg_level, n_seg, occ

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import MagsynapseError
+from ..limits import check_memory
 from ..units import magnitude
 
 
@@ -93,6 +94,12 @@ def _count(name: str, value: Any) -> int:
     return int(value)
 
 
+def _check_trains(rows: int, spikes: int) -> None:
+    """Refuse spike trains that would not fit in memory (pre and post times, and the
+    temporaries of their construction: 32 bytes per spike)."""
+    check_memory("the protocol", 32.0 * rows * spikes, f"{rows} train(s) x {spikes} spikes")
+
+
 # --------------------------------------------------------------------------- builders
 def stdp_protocol(dt: Any, *, pairs: int = 60, freq: Any = 1.0) -> Protocol:
     """Pre–post pairs: ``pairs`` pairings at ``freq``; Δt = t_post − t_pre (ms).
@@ -111,6 +118,7 @@ def stdp_protocol(dt: Any, *, pairs: int = 60, freq: Any = 1.0) -> Protocol:
     scalar_freq = np.ndim(freq) == 0
     freqs = _values("freq", freq, unit="Hz", positive=True)
     n = _count("pairs", pairs)
+    _check_trains(len(freqs) * len(dts), n)
     period = 1000.0 / freqs
     bad = np.abs(dts)[None, :] > period[:, None] / 2 + 1e-9
     if np.any(bad):
@@ -141,6 +149,7 @@ def frequency_protocol(freq: Any, *, pulses: int = 900) -> Protocol:
     """
     freqs = _values("freq", freq, unit="Hz", positive=True)
     n = _count("pulses", pulses)
+    _check_trains(len(freqs), n)
     per = 1000.0 / freqs
     pre = per[:, None] * np.arange(n)[None, :]
     return Protocol(
@@ -167,6 +176,7 @@ def pairing_protocol(hold: Any, *, pulses: int = 100, freq: float = 1.0) -> Prot
     """
     holds = _values("hold", hold, unit="mV")
     n = _count("pulses", pulses)
+    _check_trains(len(holds), n)
     f = float(_values("freq", freq, unit="Hz", positive=True)[0])
     per = 1000.0 / f
     pre = np.tile(per * np.arange(n), (len(holds), 1))
@@ -209,6 +219,7 @@ def theta_burst_protocol(
     f_b = float(_values("burst_freq", burst_freq, unit="Hz", positive=True)[0])
     if (k - 1) * 1000.0 / f_in >= 1000.0 / f_b:
         raise MagsynapseError("bursts: a burst must end before the next one starts")
+    _check_trains(len(counts), float(counts.max()) * k)
     n_max = int(counts.max())
     within = 1000.0 / f_in * np.arange(k)
     starts = 1000.0 / f_b * np.arange(n_max)

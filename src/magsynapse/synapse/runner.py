@@ -23,6 +23,8 @@ import xarray as xr
 
 from ..conditions import Flat, as_conditions, flatten
 from ..errors import MagsynapseError, MagsynapseRunError
+from ..interrupt import interruptible
+from ..limits import check_memory
 from ..provenance import ParameterSet
 from ..random import check_seed, stream_key
 from ..receptors import get_block_model
@@ -138,6 +140,17 @@ def _stepped_params(model, sets, flat, protocol, block_model, ca_params, thresho
     return p.reshape(-1)
 
 
+def _check_memory(n_cond: int, n_ev: int, n_seg: int) -> None:
+    """Refuse a run whose events and calcium segments would not fit in memory: per
+    condition 17 bytes per event (time, amplitude, kind) and 17 per segment (end, level
+    and the time above each threshold)."""
+    check_memory(
+        "the synapse run",
+        float(n_cond) * (17.0 * n_ev + 17.0 * n_seg),
+        f"{n_cond} condition(s) x {n_ev} spikes",
+    )
+
+
 def prepare(
     protocol: Protocol,
     *,
@@ -186,10 +199,12 @@ def prepare(
         *calcium.events(protocol, sets, flat, block_model, ca_params)
     )
     n_ev = protocol.pre.shape[1] + protocol.post.shape[1]
+    _check_memory(n_s * flat.n * n_p, n_ev, 8 * n_ev + 8 if rule.needs_segments else 3 * n_ev + 4)
     prep = Prepared(sets, single, flat, protocol, calcium, ca_params, duration, {})
     if calcium.exact_segments(rule):
         per = flat.n * n_p
-        seg_end, seg_lvl, n_seg, above_d, above_p, peak = CK.linear_segments(
+        seg_end, seg_lvl, n_seg, above_d, above_p, peak = interruptible(
+            CK.linear_segments,
             ptr,
             ev_t,
             ev_a,
@@ -209,7 +224,8 @@ def prepare(
         rule_p = rule.step_parameters(prep)
         max_seg = 8 * n_ev + 8 if rule.needs_segments else 1
         while True:
-            out = CK.stepped_calcium(
+            out = interruptible(
+                CK.stepped_calcium,
                 params,
                 ptr,
                 ev_t,

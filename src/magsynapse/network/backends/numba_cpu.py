@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numba as nb
 import numpy as np
 
+from ...interrupt import stop_flag, stopped, wait_all
 from ...numerics import exp_poly
 from ...receptors.block import unblocked, unblocked_vectorised
 from ...synapse.kernels import _seed_state
@@ -104,9 +105,10 @@ def _n_above(v, vth):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, nogil=True)
-def run_replica(q, rep, plan, stim, rule, max_spikes):  # pragma: no cover - compiled
+def run_replica(q, rep, plan, stim, rule, max_spikes, stop):  # pragma: no cover - compiled
     """Simulate one replica (:class:`.base.Replica`) for ``plan.n_steps`` with the
-    parameter record ``q``; at most ``max_spikes`` spikes are kept.
+    parameter record ``q``; at most ``max_spikes`` spikes are kept. The loop ends early,
+    with an incomplete result, as soon as ``stop[0]`` is set (by another thread).
 
     Stimuli (:class:`.base.Stimuli`): extra Poisson input onto AMPA of the neurons in a
     window's mask, independent per neuron or (correlated) one shared draw per step.
@@ -170,6 +172,8 @@ def run_replica(q, rep, plan, stim, rule, max_spikes):  # pragma: no cover - com
     out_ptr, out_post, out_kind, out_syn = net.out_ptr, net.out_post, net.out_kind, net.out_syn
     in_ptr, in_syn = net.in_ptr, net.in_syn
     for step in range(n_steps):
+        if stopped(stop):
+            break
         t_sp = (step + 1) * dt
         mg = mg_t[step] if mg_t.shape[0] > 1 else mg_t[0]
         mg_k = mg / q.block_k
@@ -314,14 +318,17 @@ class NumbaCPU(Backend):
         dt = float(replicas[0].q["dt"]) if replicas else 0.0
         max_spikes = int(n_neurons * plan.n_steps * dt / 1000.0 * 200) + 1000
         kernel = (rule.advance, np.ascontiguousarray(rule.params, dtype=np.float64))
+        stop = stop_flag()
 
         def one(rep):
             size = max_spikes
             while True:
-                out = ReplicaResult(*run_replica(rep.q, rep, plan, stimuli, kernel, size))
-                if not out.overflow:
+                out = ReplicaResult(*run_replica(rep.q, rep, plan, stimuli, kernel, size, stop))
+                if not out.overflow or stop[0]:
                     return out
                 size *= 4  # pragma: no cover - only for rates above 200 Hz
 
+        # the kernels run without the GIL in worker threads; Ctrl-C stops them within a
+        # time step (magsynapse.interrupt)
         with ThreadPoolExecutor(max_workers=max(1, min(threads, len(replicas)))) as pool:
-            return list(pool.map(one, replicas))
+            return wait_all([pool.submit(one, rep) for rep in replicas], stop)

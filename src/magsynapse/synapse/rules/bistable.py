@@ -125,7 +125,7 @@ def simulate_rho(prep, rho0: np.ndarray, keys: np.ndarray, progress: bool) -> np
     rho_star = prep.per_condition("rho_star")
     n = len(keys)
     work = float(np.sum(n_seg)) * len(rho0)
-    chunks = 1 if work < 5e7 else min(n, math.ceil(work / 5e7))
+    chunks = 1 if work < 1e7 else min(n, math.ceil(work / 1e7))
     bounds = np.linspace(0, n, chunks + 1).astype(int)
     out = np.empty((n, len(rho0)))
     bar = tqdm(

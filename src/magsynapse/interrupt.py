@@ -1,0 +1,88 @@
+"""Ctrl-C inside compiled loops.
+
+Python handles Ctrl-C (SIGINT) between bytecodes, so a compiled loop that runs for
+minutes in the calling thread would hold it off until the loop ends. Long kernels
+therefore run (without the GIL) in a worker thread and read a *stop flag*, a one-element
+``uint8`` array, at each of their time steps with :func:`stopped` (an atomic load, which
+the compiler may not hoist out of the loop as it could a plain ``stop[0]``). The calling
+thread waits in short steps, and on Ctrl-C, or any other exception, sets the flag,
+waits for the kernels to return (within one step), and re-raises. A kernel that sees
+the flag returns an incomplete result, which is never used.
+
+Examples
+--------
+>>> import numba
+>>> @numba.njit(nogil=True)
+... def count(n, stop):
+...     k = 0
+...     for _ in range(n):
+...         if stopped(stop):
+...             break
+...         k += 1
+...     return k
+>>> interruptible(count, 1000)
+1000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import Any
+
+import numba
+import numpy as np
+from numba.core import types
+from numba.extending import intrinsic
+
+#: How often (s) the waiting thread lets Python handle a pending Ctrl-C.
+POLL_S = 0.05
+
+
+@intrinsic
+def _load_flag(typingctx, flag):
+    """``flag[0]`` read with an atomic (monotonic) load."""
+    if not (isinstance(flag, types.Array) and flag.dtype == types.uint8):
+        return None
+    sig = types.uint8(flag)
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        return builder.load_atomic(array.data, "monotonic", 1)
+
+    return sig, codegen
+
+
+@numba.njit(cache=True, inline="always", nogil=True)
+def stopped(stop):  # pragma: no cover - compiled
+    """Whether the stop flag ``stop`` (see :func:`stop_flag`) is set; for compiled loops."""
+    return _load_flag(stop) != 0
+
+
+def stop_flag() -> np.ndarray:
+    """A fresh stop flag (unset)."""
+    return np.zeros(1, dtype=np.uint8)
+
+
+def wait_all(futures: Sequence[Future], stop: np.ndarray) -> list[Any]:
+    """The results of ``futures`` in order, waiting in steps of :data:`POLL_S`; on any
+    exception (Ctrl-C included) sets ``stop`` so that the kernels return, waits for
+    them, and re-raises."""
+    try:
+        while wait(futures, timeout=POLL_S).not_done:
+            pass
+        return [f.result() for f in futures]
+    except BaseException:
+        stop[0] = 1
+        wait(futures)
+        raise
+
+
+def interruptible(kernel: Callable[..., Any], *args: Any) -> Any:
+    """``kernel(*args, stop)`` in a worker thread, stopped by Ctrl-C (see the module).
+
+    ``kernel`` must be compiled with ``nogil=True`` and read ``stop[0]`` in its loops.
+    """
+    stop = stop_flag()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return wait_all([pool.submit(kernel, *args, stop)], stop)[0]

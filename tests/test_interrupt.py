@@ -1,0 +1,93 @@
+"""Ctrl-C stops long compiled loops at once: the network engine, the stepped and the
+linear calcium of the synapse layer, the body's solver. Each long run is interrupted
+(as a Ctrl-C does: ``_thread.interrupt_main``) a second after it starts, after a short
+run of the same kind has compiled its kernels; it must raise KeyboardInterrupt within
+two seconds, where running on would take minutes."""
+
+from __future__ import annotations
+
+import _thread
+import signal
+import threading
+import time
+
+import numba
+import numpy as np
+import pytest
+
+from magsynapse.body import make_regimen, simulate
+from magsynapse.interrupt import interruptible, stopped
+from magsynapse.network import load_config, simulate_network
+from magsynapse.synapse import stdp
+
+MGNET = load_config("mgnet")
+RUNS = {
+    "network": (
+        lambda: simulate_network(MGNET.replace(network={"N": 100}), T=0.01),
+        lambda: simulate_network(MGNET, T=1000.0),
+    ),
+    "stepped calcium": (
+        lambda: stdp([10.0], mg=1.0, pairs=2, calcium="nmda_voltage", parameter_set="DP_nmda"),
+        lambda: stdp(
+            [10.0], mg=1.0, pairs=300_000, calcium="nmda_voltage", parameter_set="DP_nmda"
+        ),
+    ),
+    "body solver": (
+        lambda: simulate(make_regimen("oxide", dose="1g/day", days=2), samples=2, seed=1),
+        lambda: simulate(
+            make_regimen("oxide", dose="1g/day", days=36_500), samples=20, seed=1, step_h=240.0
+        ),
+    ),
+}
+
+
+def _interrupted_after(delay: float, run) -> float:
+    """Seconds from a Ctrl-C sent ``delay`` s into ``run()`` to its KeyboardInterrupt."""
+    sent = []
+
+    def ctrl_c():
+        sent.append(time.perf_counter())
+        _thread.interrupt_main()
+
+    # Python's own SIGINT handler, as in a fresh process: a library run by an earlier test
+    # in this process may have replaced it, and interrupt_main does nothing then
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(delay, ctrl_c)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run()
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)
+    assert sent, "the run ended before the interrupt"
+    return time.perf_counter() - sent[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(RUNS))
+def test_ctrl_c_stops_a_long_run_within_two_seconds(name):
+    warm, long_run = RUNS[name]
+    warm()
+    assert _interrupted_after(1.0, long_run) < 2.0
+
+
+@numba.njit(nogil=True)
+def _count_to(n, out, stop):  # pragma: no cover - compiled
+    for _ in range(n):  # like the kernels: the flag is read at every step beside stores
+        if stopped(stop):
+            break
+        out[0] += 1.0
+    return out[0]
+
+
+def test_interruptible_returns_the_kernels_result():
+    assert interruptible(_count_to, 10, np.zeros(1)) == 10.0
+
+
+def test_ctrl_c_sets_the_flag_and_the_kernel_returns_at_once():
+    _count_to(1, np.zeros(1), np.zeros(1, np.uint8))  # compiled before the clock starts
+    n = 10**12  # many minutes of counting unless the flag stops it
+    out = np.zeros(1)
+    assert _interrupted_after(0.3, lambda: interruptible(_count_to, n, out)) < 1.0
+    assert 0 < out[0] < n
