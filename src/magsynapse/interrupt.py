@@ -9,6 +9,10 @@ thread waits in short steps, and on Ctrl-C, or any other exception, sets the fla
 waits for the kernels to return (within one step), and re-raises. A kernel that sees
 the flag returns an incomplete result, which is never used.
 
+Importing Brian2 replaces Python's SIGINT handler with Brian2's own
+(``brian2._InterruptHandler``), so in a process that has imported Brian2 a Ctrl-C goes
+to Brian2's handler first; magsynapse never imports Brian2 itself.
+
 Examples
 --------
 >>> import numba
