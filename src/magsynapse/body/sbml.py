@@ -22,6 +22,7 @@ simulation as a COMBINE archive.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from ..errors import MagsynapseError, MagsynapseRunError
@@ -203,15 +204,16 @@ def to_sbml(regimen: Regimen, species: str = "human", *, solver: str = DEFAULT_S
     model.setExtentUnits("mmol")
     model.setTimeUnits("hour")
     model.setVolumeUnits("litre")
-    for cid, name, volume in _COMPARTMENTS:
+    # volumes (L) of the compartments that have one; None for the amount-only ones
+    sizes = {cid: (float(r.values[v][0]) if v else None) for cid, _n, v in _COMPARTMENTS}
+    for cid, name, _volume in _COMPARTMENTS:
         comp = model.createCompartment()
         _check(comp.setId(cid), f"compartment {cid}")
         comp.setName(name)
         comp.setConstant(True)
         comp.setSpatialDimensions(3)
-        comp.setSize(float(r.values[volume][0]) if volume else 1.0)
+        comp.setSize(1.0 if sizes[cid] is None else sizes[cid])
         comp.setUnits("litre")
-    sizes = {cid: (float(r.values[v][0]) if v else None) for cid, _n, v in _COMPARTMENTS}
     for i, name in enumerate(STATES):
         sp = model.createSpecies()
         _check(sp.setId(name), f"species {name}")
@@ -292,8 +294,6 @@ def to_sbml(regimen: Regimen, species: str = "human", *, solver: str = DEFAULT_S
 
 def _modifiers(law: str) -> set[str]:
     """States that a kinetic law reads."""
-    import re
-
     return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", law)) & set(STATES)
 
 
