@@ -275,9 +275,11 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         "# Network benchmark: MgNet in magsynapse and in Brian2",
         "",
         f"MgNet (conductance-based LIF, NMDA with Jahr–Stevens Mg²⁺ block, plastic E→E "
-        f"calcium-based synapses), dt = 0.1 ms. Brian2 {cfg['brian2_target']}: `euler`, "
-        "clock-driven calcium and efficacy in the `Synapses`, `PoissonInput` drive; "
-        "magsynapse: event-driven synapses (exact calcium and efficacy between events).",
+        f"calcium-based synapses), dt = 0.1 ms. Brian2 {cfg['brian2_target']}: the script "
+        "of `magsynapse export brian2 --model mgnet` (`euler` for V and for the clock-driven "
+        "calcium and efficacy in the `Synapses`, exact conductance decays, `PoissonInput` "
+        "drive); magsynapse: event-driven synapses (exact calcium and efficacy between "
+        "events).",
         "",
         f"## 1. One network: [Mg]o = {cfg['mg']:g} mM, seed {cfg['seed']}, T = {cfg['T']:g} s, "
         "one thread each",

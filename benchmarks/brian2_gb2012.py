@@ -1,10 +1,13 @@
 """Brian2 reference of the Graupner & Brunel (2012) STDP protocol with magsynapse's values.
 
-The model is the one of Brian2's example ``examples/frompapers/Graupner_Brunel_2012.py``:
-every synapse carries its own calcium ``c`` (clock-driven exponential decay, ``+C_pre``
-after each presynaptic spike delayed by ``D``, ``+C_post`` at each postsynaptic spike)
-and efficacy ``rho`` (the bistable rule with threshold-gated noise), integrated with the
-``heun`` method at ``dt = 0.1 ms``. Parameter values are those of magsynapse's ``DP`` set.
+The model is the script that ``magsynapse export brian2 --synapse --set DP`` writes
+(:mod:`magsynapse.synapse.brian2_export`), imported here: the one of Brian2's example
+``examples/frompapers/Graupner_Brunel_2012.py``. Every synapse carries its own calcium
+``c`` (clock-driven exponential decay, ``+C_pre`` after each presynaptic spike delayed
+by ``D``, ``+C_post`` at each postsynaptic spike) and efficacy ``rho`` (the bistable
+rule with threshold-gated noise), integrated with the ``heun`` method at
+``dt = 0.1 ms``. This file adds the benchmark's harness: compile and loop times, OpenMP
+threads, a fresh process per run.
 
 One network holds every Δt at once: a single presynaptic neuron fires at
 100 ms + k·period, and postsynaptic neuron ``m`` fires at 100 ms + ``dts[m // n_syn]`` +
@@ -27,6 +30,7 @@ Usage as a script::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import subprocess
 import sys
@@ -37,48 +41,23 @@ from typing import Any
 
 import numpy as np
 
-#: Time of the first presynaptic spike, ms (as in Brian2's example).
-FIRST_PRE_MS = 100.0
-#: Integration time step, ms.
-DT_MS = 0.1
+from magsynapse.synapse.brian2_export import DT_MS
+
 #: Keys of the result dict besides ``rho``.
 SCALAR_KEYS = ("compile_s", "run_s", "loop_s", "total_s", "target", "brian2_version")
 
 
-def model_parameters(sigma: float | None = None) -> dict[str, float]:
-    """Values of magsynapse's ``DP`` set (units as in magsynapse), ``sigma`` overridable."""
-    from magsynapse.synapse.params import BISTABLE_SETS
+def exported_script() -> Any:
+    """The script of ``magsynapse export brian2 --synapse --set DP``, imported as a module."""
+    from magsynapse.synapse.brian2_export import brian2_script
 
-    p = BISTABLE_SETS["DP"]
-    keys = (
-        "tau_ca",
-        "c_pre",
-        "c_post",
-        "theta_d",
-        "theta_p",
-        "gamma_d",
-        "gamma_p",
-        "sigma",
-        "tau",
-        "rho_star",
-        "delay",
-    )
-    values = {k: float(p[k]) for k in keys}
-    if sigma is not None:
-        values["sigma"] = float(sigma)
-    return values
-
-
-def synapse_equations(noisy: bool) -> str:
-    """Brian2 model of the GB2012 synapse; without noise the ``xi`` term is left out."""
-    drift = (
-        "-rho*(1 - rho)*(rho_star - rho)"
-        " + gamma_p*(1 - rho)*int(c > theta_p)"
-        " - gamma_d*rho*int(c > theta_d)"
-    )
-    if noisy:
-        drift += " + sigma*sqrt(tau)*sqrt(int(c > theta_d) + int(c > theta_p))*xi"
-    return f"dc/dt = -c/tau_ca : 1 (clock-driven)\ndrho/dt = ({drift})/tau : 1 (clock-driven)\n"
+    with tempfile.TemporaryDirectory(prefix="brian2_gb2012_script_") as d:
+        path = Path(d) / "stdp_brian2.py"
+        path.write_text(brian2_script("DP", mg=1.0))
+        spec = importlib.util.spec_from_file_location("stdp_brian2", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module
 
 
 def _check_inputs(dts_ms: Any, rho_init: Any, pairs: int, freq: float):
@@ -89,9 +68,10 @@ def _check_inputs(dts_ms: Any, rho_init: Any, pairs: int, freq: float):
     if int(pairs) != pairs or pairs < 1 or freq <= 0:
         raise ValueError("pairs must be a whole number >= 1 and freq > 0")
     period_ms = 1000.0 / freq
-    if np.any(np.abs(dts) > period_ms / 2) or np.any(dts < -FIRST_PRE_MS):
+    first = exported_script().FIRST_PRE_MS
+    if np.any(np.abs(dts) > period_ms / 2) or np.any(dts < -first):
         raise ValueError(
-            f"every dt must satisfy |dt| <= {period_ms / 2:g} ms and dt >= -{FIRST_PRE_MS:g} ms"
+            f"every dt must satisfy |dt| <= {period_ms / 2:g} ms and dt >= -{first:g} ms"
         )
     steps = dts / DT_MS
     if np.any(np.abs(steps - np.round(steps)) > 1e-6):
@@ -144,95 +124,11 @@ def simulate(
         simulation loop as Brian2 reports it; NaN for runtime targets), ``total_s``
         (network construction to results), ``target`` and ``brian2_version``.
     """
-    import brian2 as b2
-
-    dts, rho0, pairs, period_ms = _check_inputs(dts_ms, rho_init, pairs, freq)
-    n_dt, n_syn = len(dts), len(rho0)
-    p = model_parameters(sigma)
-    standalone = target == "cpp_standalone"
-
-    tmp = None
-    if standalone:
-        if directory is None:
-            tmp = tempfile.TemporaryDirectory(prefix="brian2_gb2012_")
-            directory = tmp.name
-        directory = str(directory)
-        b2.set_device("cpp_standalone", directory=directory, build_on_run=False)
-        if threads > 1:
-            b2.prefs.devices.cpp_standalone.openmp_threads = int(threads)
-    else:
-        b2.prefs.codegen.target = target
-    try:
-        t0 = time.perf_counter()
-        b2.start_scope()
-        b2.defaultclock.dt = DT_MS * b2.ms
-        if seed is not None:
-            b2.seed(int(seed))
-        ms = b2.ms
-        # A neuron fires at the first step with t >= t_next - dt/2, i.e. at the step
-        # round(t_next / dt): spike times are exact multiples of dt, with no round-off.
-        spiking = {
-            "model": "t_next : second",
-            "threshold": "t >= t_next - 0.5*dt",
-            "reset": "t_next += period",
-            "namespace": {"period": period_ms * ms},
-        }
-        pre = b2.NeuronGroup(1, name="pre", **spiking)
-        post = b2.NeuronGroup(n_dt * n_syn, name="post", **spiking)
-        pre.t_next = FIRST_PRE_MS * ms
-        post.t_next = (FIRST_PRE_MS + np.repeat(dts, n_syn)) * ms
-        namespace = {
-            "tau_ca": p["tau_ca"] * ms,
-            "tau": p["tau"] * b2.second,
-            **{k: p[k] for k in ("c_pre", "c_post", "theta_d", "theta_p", "rho_star")},
-            **{k: p[k] for k in ("gamma_d", "gamma_p", "sigma")},
-        }
-        syn = b2.Synapses(
-            pre,
-            post,
-            model=synapse_equations(p["sigma"] > 0),
-            on_pre="c += c_pre",
-            on_post="c += c_post",
-            delay=p["delay"] * ms,
-            method="heun",
-            namespace=namespace,
-            name="gb_synapses",
-        )
-        syn.connect(i=np.zeros(n_dt * n_syn, dtype=int), j=np.arange(n_dt * n_syn))
-        syn.c = 0.0
-        syn.rho = np.tile(rho0, n_dt)
-        net = b2.Network(pre, post, syn)
-        net.run(pairs * period_ms * ms)
-        if standalone:
-            # Code objects are generated by net.run; build writes and compiles them.
-            b2.device.build(directory=directory, compile=True, run=False, debug=False)
-            t1 = time.perf_counter()
-            b2.device.run(directory, with_output=False, run_args=[])
-            t2 = time.perf_counter()
-            compile_s, run_s = t1 - t0, t2 - t1
-            loop_s = float(getattr(b2.device, "_last_run_time", np.nan))
-        else:
-            compile_s, loop_s = float("nan"), float("nan")
-            run_s = time.perf_counter() - t0
-        order = np.argsort(np.asarray(syn.j[:]), kind="stable")
-        rho = np.asarray(syn.rho[:])[order].reshape(n_dt, n_syn)
-        total_s = time.perf_counter() - t0
-    finally:
-        if standalone:
-            b2.device.reinit()
-            b2.device.activate()
-            b2.set_device("runtime")
-        if tmp is not None:
-            tmp.cleanup()
-    return {
-        "rho": rho,
-        "compile_s": float(compile_s),
-        "run_s": float(run_s),
-        "loop_s": loop_s,
-        "total_s": float(total_s),
-        "target": target,
-        "brian2_version": str(b2.__version__),
-    }
+    dts, rho0, pairs, _ = _check_inputs(dts_ms, rho_init, pairs, freq)
+    out = exported_script().simulate(
+        dts, rho0, sigma, pairs, freq, seed, target, directory, threads
+    )
+    return {"rho": np.asarray(out["rho"])} | {k: out[k] for k in SCALAR_KEYS}
 
 
 def simulate_in_subprocess(

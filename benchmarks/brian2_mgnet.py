@@ -1,31 +1,18 @@
 """Brian2 reference of MgNet, magsynapse's reference network, with magsynapse's values.
 
-The model (``magsynapse.network``, built-in config ``mgnet``; every number is read from
-magsynapse's config and parameter sets):
-
-* ``N`` conductance-based LIF neurons, ``N_E = round(0.8 N)`` excitatory (indices
-  ``0 … N_E − 1``), the rest inhibitory; ``C dV/dt = −g_L (V − E_L) − g_AMPA (V − E_exc)
-  − g_NMDA B(V) (V − E_exc) − g_GABA (V − E_inh)``, with the Jahr–Stevens block
-  ``B(V) = 1 / (1 + [Mg]o / 3.57 mM · exp(−0.062 V/mV))``; threshold ``V > V_th``, reset
-  to ``V_reset``, refractory period ``t_ref`` (V held), initial V uniform in
-  ``[E_L, V_th]``.
-* AMPA and GABA conductances decay exponentially; NMDA is the difference of a decay and
-  a rise accumulator, both jumped by the weight, ``g_NMDA = τ_d/(τ_d − τ_r)·(a − b)``.
-* Every ordered pair is connected independently with probability ``p``, no autapses;
-  spikes are delivered without delay. E→E: AMPA + NMDA weighted by the synapse's
-  efficacy ρ; E→I: AMPA + NMDA; I→E and I→I: GABA.
-* External drive: ``PoissonInput`` of 100 sources at 60 Hz per neuron onto AMPA.
-* Plastic E→E synapses (Graupner–Brunel rule, DP set, τ_ρ = 15 s, no noise): calcium
-  ``c`` (clock-driven decay, ``+C_pre·B(V_post)`` on a presynaptic spike, ``+C_post`` on
-  a postsynaptic one) and efficacy ρ, both clock-driven in the ``Synapses``.
-
-Everything is integrated with Brian2's ``euler`` method at dt = 0.1 ms (the NMDA block
-makes V nonlinear, so Brian2 cannot integrate the group exactly; the conductances then
-decay by ``1 − dt/τ`` per step where magsynapse uses ``exp(−dt/τ)``, i.e. 2.5 % less
-AMPA charge per input; on the same seeds, emulating the exact decay in Brian2 raises its
-rates by about 5 % at N = 1000, [Mg]o = 1–2 mM, less than the seed-to-seed spread). With
-``refractory=2*ms`` Brian2 holds V at reset for 19 steps after the spike step, magsynapse
-for 20. Observables: mean E and I rates over the run (Hz) and the final mean E→E ρ.
+The model is the script that ``magsynapse export brian2 --model mgnet`` writes
+(:mod:`magsynapse.network.brian2_export`, which documents it), imported here with the
+network size replaced; this file adds the benchmark's harness (compile, run and loop
+times, the binary's peak memory, OpenMP threads, huge pages, a fresh process per run).
+In short: ``N`` conductance-based LIF neurons (80 % excitatory) with the Jahr–Stevens
+Mg²⁺ block on NMDA, random connectivity with probability ``p`` and no autapses, no
+delays, ``PoissonInput`` drive onto AMPA, plastic E→E synapses (Graupner–Brunel rule,
+DP set, τ_ρ = 15 s, no noise) with clock-driven calcium and efficacy. V, calcium and
+efficacy are integrated with Brian2's ``euler`` method at dt = 0.1 ms, the synaptic
+conductances decay exactly (a ``run_regularly`` operation), as in magsynapse. With
+``refractory=2*ms`` Brian2 holds V at reset for 19 steps after the spike step,
+magsynapse for 20. Observables: mean E and I rates over the run (Hz) and the final mean
+E→E ρ.
 
 [Mg]o is a shared variable of the neurons, ``neurons.mg`` (in mM), and Brian2 2.9's
 cpp_standalone device accepts it as a run argument
@@ -54,6 +41,7 @@ Usage as a script (several ``--mg`` values run :func:`sweep_mg`)::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -71,174 +59,21 @@ HUGEPAGES_ENV = {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"}
 #: Network size from which the subprocess helpers turn huge pages on by default.
 HUGEPAGES_MIN_N = 10000
 
-NEURON_EQUATIONS = """
-dv/dt = (g_L*(E_L - v) + g_ampa*(E_exc - v) + g_nmda*B*(E_exc - v)
-         + g_gaba*(E_inh - v))/C_m : volt (unless refractory)
-B = 1/(1 + mg/mg_k0*exp(-block_gamma*v/mV)) : 1
-g_nmda = nmda_scale*(nmda_a - nmda_b) : siemens
-dg_ampa/dt = -g_ampa/tau_ampa : siemens
-dg_gaba/dt = -g_gaba/tau_gaba : siemens
-dnmda_a/dt = -nmda_a/tau_nmda_decay : siemens
-dnmda_b/dt = -nmda_b/tau_nmda_rise : siemens
-mg : 1 (shared, constant)
-"""
 
-PLASTIC_SYNAPSE_MODEL = """
-dc/dt = -c/tau_ca : 1 (clock-driven)
-drho/dt = (-rho*(1 - rho)*(rho_star - rho) + gamma_p*(1 - rho)*int(c > theta_p)
-           - gamma_d*rho*int(c > theta_d))/tau_rho : 1 (clock-driven)
-"""
-
-
-def model_parameters(N: int) -> dict[str, Any]:
-    """MgNet's numbers from magsynapse (units as in magsynapse's config: ms, mV, nS, pF).
-
-    Raises ``ValueError`` if the built-in config asks for a feature this reference does
-    not implement (AdEx neurons, a tonic conductance, efficacy noise).
-    """
+def exported_script(N: int) -> Any:
+    """The script of ``magsynapse export brian2 --model mgnet`` at ``N`` neurons, imported
+    as a module (its ``PARAMETERS``, ``build_network`` and ``observables`` are used)."""
     from magsynapse.network import load_config
-    from magsynapse.receptors import get_block_model
-    from magsynapse.synapse.params import BISTABLE_SETS
+    from magsynapse.network.brian2_export import brian2_script
 
     cfg = load_config("mgnet").replace(network={"N": int(N)})
-    n, ch, cn, dr, pl = cfg.neuron, cfg.channels, cfg.connectivity, cfg.drive, cfg.plasticity
-    if n.model != "lif" or dr.g_tonic != 0.0 or pl.sigma != 0.0 or not pl.enabled:
-        raise ValueError("the Brian2 reference implements plastic LIF MgNet without noise")
-    k0, gamma = get_block_model(ch.block).boltzmann()
-    s = BISTABLE_SETS[pl.set]
-    return {
-        "N": cfg.network.N,
-        "N_E": cfg.n_exc,
-        "dt": cfg.network.dt,
-        "C": n.C,
-        "g_L": n.g_L,
-        "E_L": n.E_L,
-        "V_th": n.V_th,
-        "V_reset": n.V_reset,
-        "t_ref": n.t_ref,
-        "E_exc": ch.E_exc,
-        "E_inh": ch.E_inh,
-        "tau_ampa": ch.tau_ampa,
-        "tau_gaba": ch.tau_gaba,
-        "tau_nmda_rise": ch.tau_nmda_rise,
-        "tau_nmda_decay": ch.tau_nmda_decay,
-        "mg_k0": float(k0),
-        "block_gamma": float(gamma),
-        "p": cn.p,
-        "w_ee_ampa": cn.w_ee_ampa,
-        "w_ee_nmda": cn.w_ee_nmda,
-        "w_ei_ampa": cn.w_ei_ampa,
-        "w_ei_nmda": cn.w_ei_nmda,
-        "w_ie_gaba": cn.w_ie_gaba,
-        "w_ii_gaba": cn.w_ii_gaba,
-        "sources": dr.sources,
-        "rate": dr.rate,
-        "weight": dr.weight,
-        "tau_ca": float(s["tau_ca"]),
-        "c_pre": float(s["c_pre"]),
-        "c_post": float(s["c_post"]),
-        "theta_d": float(s["theta_d"]),
-        "theta_p": float(s["theta_p"]),
-        "gamma_d": float(s["gamma_d"]),
-        "gamma_p": float(s["gamma_p"]),
-        "rho_star": float(s["rho_star"]),
-        "tau_rho": pl.tau,  # s
-        "rho0": pl.rho0,
-        "voltage_gated_pre": pl.voltage_gated_pre,
-    }
-
-
-def _build_network(b2: Any, p: dict[str, Any], mg: float) -> dict[str, Any]:
-    """Create MgNet in Brian2's current scope; returns its objects."""
-    ms, mV, nS, pF = b2.ms, b2.mV, b2.nS, b2.pF
-    namespace = {
-        "C_m": p["C"] * pF,
-        "g_L": p["g_L"] * nS,
-        "E_L": p["E_L"] * mV,
-        "V_th": p["V_th"] * mV,
-        "V_reset": p["V_reset"] * mV,
-        "E_exc": p["E_exc"] * mV,
-        "E_inh": p["E_inh"] * mV,
-        "tau_ampa": p["tau_ampa"] * ms,
-        "tau_gaba": p["tau_gaba"] * ms,
-        "tau_nmda_rise": p["tau_nmda_rise"] * ms,
-        "tau_nmda_decay": p["tau_nmda_decay"] * ms,
-        "nmda_scale": p["tau_nmda_decay"] / (p["tau_nmda_decay"] - p["tau_nmda_rise"]),
-        "mg_k0": p["mg_k0"],
-        "block_gamma": p["block_gamma"],
-        "w_ee_ampa": p["w_ee_ampa"] * nS,
-        "w_ee_nmda": p["w_ee_nmda"] * nS,
-        "w_ei_ampa": p["w_ei_ampa"] * nS,
-        "w_ei_nmda": p["w_ei_nmda"] * nS,
-        "w_ie_gaba": p["w_ie_gaba"] * nS,
-        "w_ii_gaba": p["w_ii_gaba"] * nS,
-        "tau_ca": p["tau_ca"] * ms,
-        "tau_rho": p["tau_rho"] * b2.second,
-        **{k: p[k] for k in ("c_pre", "c_post", "theta_d", "theta_p", "rho_star")},
-        **{k: p[k] for k in ("gamma_d", "gamma_p")},
-    }
-    neurons = b2.NeuronGroup(
-        p["N"],
-        NEURON_EQUATIONS,
-        threshold="v > V_th",
-        reset="v = V_reset",
-        refractory=p["t_ref"] * ms,
-        method="euler",
-        namespace=namespace,
-        name="neurons",
-    )
-    neurons.v = "E_L + rand()*(V_th - E_L)"
-    neurons.mg = float(mg)
-    exc, inh = neurons[: p["N_E"]], neurons[p["N_E"] :]
-    pre_calcium = "c += c_pre*B_post" if p["voltage_gated_pre"] else "c += c_pre"
-    ee = b2.Synapses(
-        exc,
-        exc,
-        model=PLASTIC_SYNAPSE_MODEL,
-        on_pre=(
-            "g_ampa_post += w_ee_ampa\n"
-            "nmda_a_post += w_ee_nmda*rho\n"
-            "nmda_b_post += w_ee_nmda*rho\n" + pre_calcium
-        ),
-        on_post="c += c_post",
-        method="euler",
-        namespace=namespace,
-        name="ee",
-    )
-    ei = b2.Synapses(
-        exc,
-        inh,
-        on_pre="g_ampa_post += w_ei_ampa\nnmda_a_post += w_ei_nmda\nnmda_b_post += w_ei_nmda",
-        namespace=namespace,
-        name="ei",
-    )
-    ie = b2.Synapses(inh, exc, on_pre="g_gaba_post += w_ie_gaba", namespace=namespace, name="ie")
-    ii = b2.Synapses(inh, inh, on_pre="g_gaba_post += w_ii_gaba", namespace=namespace, name="ii")
-    ee.connect(condition="i != j", p=p["p"])
-    ei.connect(p=p["p"])
-    ie.connect(p=p["p"])
-    ii.connect(condition="i != j", p=p["p"])
-    ee.c = 0.0
-    ee.rho = p["rho0"]
-    drive = b2.PoissonInput(
-        neurons, "g_ampa", N=p["sources"], rate=p["rate"] * b2.Hz, weight=p["weight"] * nS
-    )
-    spikes = b2.SpikeMonitor(neurons, record=False, name="spike_counts")
-    net = b2.Network(neurons, ee, ei, ie, ii, drive, spikes)
-    return {"net": net, "neurons": neurons, "ee": ee, "spikes": spikes}
-
-
-def _observables(objs: dict[str, Any], p: dict[str, Any], T: float) -> dict[str, float]:
-    import numpy as np
-
-    counts = np.asarray(objs["spikes"].count[:], dtype=float)
-    n_e = p["N_E"]
-    rho = np.asarray(objs["ee"].rho[:])
-    return {
-        "rate_E": float(counts[:n_e].sum() / n_e / T),
-        "rate_I": float(counts[n_e:].sum() / (p["N"] - n_e) / T),
-        "rho_mean": float(rho.mean()) if rho.size else float("nan"),
-    }
+    with tempfile.TemporaryDirectory(prefix="brian2_mgnet_script_") as d:
+        path = Path(d) / "mgnet_brian2.py"
+        path.write_text(brian2_script(cfg))
+        spec = importlib.util.spec_from_file_location("mgnet_brian2", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module
 
 
 def _gnu_time() -> str | None:
@@ -352,7 +187,8 @@ def simulate(
     """
     import brian2 as b2
 
-    p = model_parameters(N)
+    script = exported_script(N)
+    p = script.PARAMETERS
     standalone = target == "cpp_standalone"
     run_mg = standalone and (run_mg is None or bool(run_mg))
     device = _Standalone(b2, directory, threads) if standalone else None
@@ -363,7 +199,7 @@ def simulate(
         b2.start_scope()
         b2.defaultclock.dt = p["dt"] * b2.ms
         b2.seed(int(seed))
-        objs = _build_network(b2, p, mg)
+        objs = script.build_network(b2, mg)
         objs["net"].run(T * b2.second, namespace={})
         rss = math.nan
         if device is not None:
@@ -375,7 +211,7 @@ def simulate(
         else:
             compile_s, loop_s = math.nan, math.nan
             run_s = time.perf_counter() - t0
-        out = _observables(objs, p, T)
+        out = script.observables(objs, T)
         total_s = time.perf_counter() - t0
     finally:
         if device is not None:
@@ -424,7 +260,8 @@ def sweep_mg(
     mgs = [float(m) for m in mg_values]
     if not mgs:
         raise ValueError("mg_values: give at least one value")
-    p = model_parameters(N)
+    script = exported_script(N)
+    p = script.PARAMETERS
     device = _Standalone(b2, directory, threads)
     keys = ("rate_E", "rate_I", "rho_mean", "run_s", "loop_s", "binary_rss_mb")
     out: dict[str, Any] = {k: [] for k in keys}
@@ -433,13 +270,13 @@ def sweep_mg(
         b2.start_scope()
         b2.defaultclock.dt = p["dt"] * b2.ms
         b2.seed(int(seed))
-        objs = _build_network(b2, p, mgs[0])
+        objs = script.build_network(b2, mgs[0])
         objs["net"].run(T * b2.second, namespace={})
         device.build()
         compile_s = time.perf_counter() - t0
         for m in mgs:
             run_s, loop_s, rss = device.run({objs["neurons"].mg: m})
-            obs = _observables(objs, p, T)
+            obs = script.observables(objs, T)
             for k, v in (obs | {"run_s": run_s, "loop_s": loop_s, "binary_rss_mb": rss}).items():
                 out[k].append(float(v))
         total_s = time.perf_counter() - t0

@@ -7,6 +7,7 @@ scheduler, opened and closed around a block of work.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,8 +16,21 @@ from .errors import MagsynapseError, MagsynapseRunError
 
 
 def check_scheduler(scheduler: str, extra: tuple[str, ...] = ()) -> str:
-    """``"local"``, ``tcp://HOST:PORT`` or one of ``extra``; anything else is an error."""
-    if not (scheduler in ("local", *extra) or str(scheduler).startswith("tcp://")):
+    """``"local"``, ``tcp://HOST:PORT`` or one of ``extra``; anything else is an error.
+
+    >>> check_scheduler("tcp://host")
+    Traceback (most recent call last):
+    ...
+    magsynapse.errors.MagsynapseError: scheduler: 'tcp://host'; accepted: local, tcp://HOST:PORT
+    """
+    if scheduler in ("local", *extra):
+        return scheduler
+    try:
+        parts = urllib.parse.urlsplit(str(scheduler))
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or parts.scheme != "tcp" or not parts.hostname or port is None:
         accepted = ", ".join(("local", *extra, "tcp://HOST:PORT"))
         raise MagsynapseError(f"scheduler: {scheduler!r}; accepted: {accepted}")
     return scheduler

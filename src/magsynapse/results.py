@@ -14,7 +14,7 @@ import secrets
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -149,16 +149,39 @@ def annotate(
     return ds
 
 
+#: Characters that a partial file's name adds to the result's name (``written_atomically``).
+PARTIAL_NAME_EXTRA = len(f"..{2**32}-{0:08x}.partial")
+
+
 def check_writable(path: str | os.PathLike[str]) -> Path:
-    """Fail early, with a one-line message, when ``path`` cannot be written."""
+    """Fail early, with a one-line message, when ``path`` cannot be written.
+
+    >>> check_writable("x" * 300 + ".nc")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    magsynapse.errors.MagsynapseError: output path 'xxx...' has a name of 303 bytes; ...
+    """
     path = Path(path)
-    if path.is_dir():
-        raise MagsynapseError(f"output path {str(path)!r} is a directory; give a file name")
-    parent = path.parent
-    for folder in (parent, *parent.parents):
-        if folder.exists() and not folder.is_dir():
-            raise MagsynapseError(f"output path {str(path)!r} lies under a file, {str(folder)!r}")
     try:
+        limit = os.pathconf(_existing_folder(path.parent), "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    size = len(os.fsencode(path.name))
+    if size + PARTIAL_NAME_EXTRA > limit:
+        shown = str(path) if len(str(path)) <= 60 else str(path)[:3] + "..."
+        raise MagsynapseError(
+            f"output path {shown!r} has a name of {size} bytes; this file system allows "
+            f"{limit - PARTIAL_NAME_EXTRA} (with room for the partial file written first)"
+        )
+    try:
+        if path.is_dir():
+            raise MagsynapseError(f"output path {str(path)!r} is a directory; give a file name")
+        parent = path.parent
+        for folder in (parent, *parent.parents):
+            if folder.exists() and not folder.is_dir():
+                raise MagsynapseError(
+                    f"output path {str(path)!r} lies under a file, {str(folder)!r}"
+                )
         parent.mkdir(parents=True, exist_ok=True)
         existed = path.exists()
         with open(path, "ab"):
@@ -170,6 +193,60 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
             f"output path {str(path)!r} is not writable ({exc.strerror or exc})"
         ) from None
     return path
+
+
+def _existing_folder(folder: Path) -> Path:
+    """``folder`` or the nearest of its parents that exists."""
+    for candidate in (folder, *folder.parents):
+        if candidate.is_dir():
+            return candidate
+    return Path(".")
+
+
+def own_folder(
+    out: str | os.PathLike[str],
+    marker: str,
+    writer: str,
+    own: Callable[[str], bool] | None = None,
+) -> Path:
+    """``out``, created, once it is known to be empty or ``writer``'s own folder.
+
+    A folder is ``writer``'s own when it holds the file ``marker`` (written here, before
+    any result, so that an interrupted run's folder is still recognised) or when every
+    file in it is one ``own`` accepts by name (a folder written before markers existed).
+    The file system's root and the home folder are never written into.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "notes.txt").write_text("mine")
+    4
+    >>> own_folder(d, ".magsynapse-example", "an example")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    magsynapse.errors.MagsynapseError: out: '...' holds files an example did not write...
+    """
+    out = Path(out)
+    resolved = out.expanduser().resolve()
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        raise MagsynapseError(f"out: {str(out)!r} is the root or home folder; name a new folder")
+    if resolved.exists() and not resolved.is_dir():
+        raise MagsynapseError(f"out: {str(out)!r} is a file; name a folder")
+    if resolved.is_dir() and not (resolved / marker).exists():
+        foreign = sorted(p.name for p in resolved.iterdir() if not (own and own(p.name)))
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+            raise MagsynapseError(
+                f"out: {str(out)!r} holds files {writer} did not write ({shown}); name an "
+                f"empty or new folder, or one {writer} wrote before"
+            )
+    try:
+        resolved.mkdir(parents=True, exist_ok=True)
+        (resolved / marker).write_text(f"magsynapse {__version__} {writer}\n", encoding="utf-8")
+    except OSError as exc:
+        raise MagsynapseError(f"out: cannot write into {str(out)!r} ({exc.strerror})") from None
+    return out
 
 
 #: zlib level of every numeric array in a result file (4: most of the gain of 9, fast).
@@ -226,14 +303,18 @@ def written_atomically(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def write_text(path: str | os.PathLike[str], text: str) -> Path:
+def write_text(path: str | os.PathLike[str], text: str, suffix: str | None = None) -> Path:
     """Write ``text`` (UTF-8) to ``path`` beside it, then rename: a failed write leaves no
-    half-written file under the name; returns the path.
+    half-written file under the name; returns the path. With ``suffix``, a path with
+    another extension is refused.
 
     >>> import tempfile
     >>> write_text(tempfile.mktemp(suffix=".txt"), "x").read_text()
     'x'
     """
+    path = Path(path)
+    if suffix is not None and path.suffix != suffix:
+        raise MagsynapseError(f"output path {path.name!r} must end in {suffix}")
     path = check_writable(path)
     with written_atomically(path) as tmp:
         tmp.write_text(text, encoding="utf-8")

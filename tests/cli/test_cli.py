@@ -162,7 +162,7 @@ def test_cite_prints_references(capsys, tmp_path):
         (["stdp"], ["--out"]),
         (["stdp", "--pairs", "0", "--out", "X"], ["--pairs"]),
         (["frequency", "--freq", "0", "--out", "X"], ["--freq", "> 0"]),
-        (["frequency", "--epsp", "nan", "--out", "X"], ["epsp_amp", "finite"]),
+        (["frequency", "--epsp", "nan", "--out", "X"], ["--epsp", "finite"]),
         (["stdp", "--out", "X.csv"], ["--out", "end in .nc"]),
         (["stdp", "--method", "stochastic", "--seed", "-1", "--out", "X"], ["seed", "integer"]),
         (["pairing", "--calcium", "linear", "--out", "X"], ["calcium", "holding potential"]),

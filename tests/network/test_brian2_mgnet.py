@@ -1,18 +1,21 @@
 """Cross-simulator check: MgNet in magsynapse and in Brian2 (cpp_standalone).
 
-Brian2 runs the model of ``benchmarks/brian2_mgnet.py`` (euler, clock-driven calcium and
-efficacy, ``PoissonInput`` drive, dt = 0.1 ms) in a fresh process. The two simulators
-draw their connectivity, initial state and drive from different random streams, so they
-can only agree statistically, over seeds.
+Brian2 runs the script that ``magsynapse export brian2 --model mgnet`` writes (euler for
+V, calcium and efficacy, exact conductance decays, ``PoissonInput`` drive, dt = 0.1 ms),
+as a user would: ``python mgnet_brian2.py --mg 0.1,1,2 --seed S --target cpp_standalone``.
+The two simulators draw their connectivity, initial state and drive from different random
+streams, so they can only agree statistically, over seeds.
 """
 
 import importlib.util
+import json
+import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from magsynapse.cli import main
 from magsynapse.network import load_config, simulate_network
 
 MGS = [0.1, 1.0, 2.0]
@@ -39,15 +42,21 @@ def test_mgnet_agrees_with_brian2(tmp_path):
     as a run argument; both simulators must also show the block at work (E and I rates
     higher at 0.1 mM than at 2 mM), so the comparison is not trivial.
     """
-    # Imported here: importing Brian2 in the pytest process breaks doctest collection.
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    import brian2_mgnet
-
+    script = tmp_path / "mgnet_brian2.py"
+    assert main(["export", "brian2", "--model", "mgnet", "--out", str(script)]) == 0
     keys = ("rate_E", "rate_I", "rho_mean")
     project = tmp_path / "brian2_project"
     b2 = {k: np.empty((len(MGS), len(SEEDS))) for k in keys}
     for s_i, seed in enumerate(SEEDS):
-        out = brian2_mgnet.sweep_mg_in_subprocess(1000, MGS, seed, T=1.0, directory=project)
+        result = tmp_path / f"seed{seed}.json"
+        args = ["--mg", ",".join(map(str, MGS)), "--seed", str(seed), "--T", "1"]
+        args += ["--target", "cpp_standalone", "--directory", str(project), "--out", str(result)]
+        proc = subprocess.run(
+            [sys.executable, str(script), *args], capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        out = json.loads(result.read_text())
+        assert out["mg"] == MGS and out["seed"] == seed
         for k in keys:
             b2[k][:, s_i] = out[k]
     cfg = load_config("mgnet").replace(network={"N": 1000})

@@ -7,6 +7,7 @@ are drawn from their priors — with the observables of docs/specification.md §
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -282,10 +283,10 @@ def barrier(
     >>> 0.1 < float(ds.csf[-1] / ds.csf[0] - 1) < 0.3
     True
     """
-    if not plasma_factor > 0:
-        raise MagsynapseError(f"plasma-factor: must be > 0 (got {plasma_factor})")
-    if not hours > 0:
-        raise MagsynapseError(f"hours: must be > 0 (got {hours})")
+    if not (math.isfinite(plasma_factor) and plasma_factor > 0):
+        raise MagsynapseError(f"plasma-factor: must be a finite value > 0 (got {plasma_factor})")
+    if not (math.isfinite(hours) and hours > 0):
+        raise MagsynapseError(f"hours: must be a finite time > 0 h (got {hours})")
     reg = Regimen(
         days=hours / 24.0,
         clamp_factor=plasma_factor,

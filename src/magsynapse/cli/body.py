@@ -19,6 +19,7 @@ from .options import (
     schedule_option,
     species_option,
 )
+from .paramtypes import Number
 
 
 def _regimen(species: str, salt: str | None, **kwargs):
@@ -44,13 +45,11 @@ def _print_summary(ds) -> None:
 @dose_options()
 @schedule_option()
 @days_option(help="Simulated days (the observation time for --schedule once).")
-@click.option("--start-day", type=click.FloatRange(min=0), default=0.0, show_default=True)
-@click.option("--stop-day", type=click.FloatRange(min=0), default=None)
+@click.option("--start-day", type=Number(min=0), default=0.0, show_default=True)
+@click.option("--stop-day", type=Number(min=0), default=None)
 @click.option("--without-meal", is_flag=True, help="Doses taken fasted.")
 @click.option("--no-diet", is_flag=True, help="No background dietary Mg.")
-@click.option(
-    "--step", type=click.FloatRange(min=0, min_open=True), default=None, help="Output spacing (h)."
-)
+@click.option("--step", type=Number(min=0, min_open=True), default=None, help="Output spacing (h).")
 @samples_options()
 @out_option(required=False)
 @click.pass_context
@@ -103,14 +102,12 @@ def pk(
 @species_option()
 @click.option(
     "--plasma-factor",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Number(min=0, min_open=True),
     default=3.5,
     show_default=True,
     help="Plasma Mg held at this multiple of baseline.",
 )
-@click.option(
-    "--hours", type=click.FloatRange(min=0, min_open=True), default=6.0, show_default=True
-)
+@click.option("--hours", type=Number(min=0, min_open=True), default=6.0, show_default=True)
 @samples_options()
 @out_option()
 @one_line_errors
@@ -207,7 +204,7 @@ def pk_export_sbml(species, salt, dose, dose_elemental, schedule, days, out) -> 
 @days_option(7.0, help="Days of the regimen simulated.")
 @click.option(
     "--step",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Number(min=0, min_open=True),
     default=1.0,
     show_default=True,
     help="Output spacing of the simulation (h); it must divide the regimen's hours.",

@@ -14,7 +14,7 @@ from .options import (
     samples_options,
     species_option,
 )
-from .paramtypes import Values
+from .paramtypes import Number, Values
 
 
 def _ages(age: str | None, age_years: tuple[float, ...] | None):
@@ -35,9 +35,7 @@ def _ages(age: str | None, age_years: tuple[float, ...] | None):
 @species_option()
 @salt_option(help="Supplement salt (with --dose or --dose-elemental).")
 @dose_options()
-@click.option(
-    "--days", type=click.FloatRange(min=0, min_open=True), required=True, help="Regimen days."
-)
+@click.option("--days", type=Number(min=0, min_open=True), required=True, help="Regimen days.")
 @click.option("--age", default=None, help="young or aged (a list: young,aged) [default: young].")
 @click.option(
     "--age-years",
@@ -66,7 +64,7 @@ def _ages(age: str | None, age_years: tuple[float, ...] | None):
 )
 @click.option(
     "--depletion",
-    type=click.FloatRange(min=0, max=1, min_open=True),
+    type=Number(min=0, max=1, min_open=True),
     default=None,
     help="Lower the treated arm's brain Mg by this factor (0.75: the 0.8 -> 0.6 mM of "
     "oxaliplatin), alone or under the supplement.",

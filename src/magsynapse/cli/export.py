@@ -1,10 +1,17 @@
-"""Exports to other simulators: ``export neuroml``."""
+"""Exports to other simulators: ``export neuroml`` and ``export brian2``."""
 
 from __future__ import annotations
 
 import click
 
-from .options import check_out, mg_option, network_model_option, one_line_errors, out_option
+from .options import (
+    check_out,
+    mg_option,
+    network_model_option,
+    neurons_option,
+    one_line_errors,
+    out_option,
+)
 from .paramtypes import REGISTRIES, Name
 
 
@@ -47,6 +54,70 @@ def export_neuroml_command(model, mg, subunit, out) -> None:
         gbase=cfg.connectivity.w_ee_nmda,
         erev=ch.E_exc,
     )
+    click.echo(f"wrote {path}")
+
+
+@export.command("brian2")
+@network_model_option(
+    default=None,
+    help="Built-in network (mgnet, mgnet_adex, mgnet_memory) or a TOML file [default: mgnet].",
+)
+@neurons_option()
+@click.option(
+    "--synapse",
+    is_flag=True,
+    help="Export the STDP pairing protocol of a bistable set instead of a network.",
+)
+@click.option(
+    "--set",
+    "parameter_set",
+    type=Name(REGISTRIES["set"]),
+    default=None,
+    help="Bistable set of --synapse [default: DP].",
+)
+@mg_option(default=None, help="[Mg]o (mM) of --synapse's presynaptic calcium [default: 1].")
+@click.option(
+    "--block-model",
+    type=Name(REGISTRIES["block"]),
+    default=None,
+    help="Mg2+ block model of --synapse [default: jahr_stevens_1990].",
+)
+@out_option(help="Output Brian2 script (.py).", plot=False)
+@one_line_errors
+def export_brian2_command(model, n, synapse, parameter_set, mg, block_model, out) -> None:
+    """A runnable Brian2 script (Brian2 and numpy only) of a network, or with --synapse
+    of the STDP protocol. Run it with python; its --help lists the options ([Mg]o, seed,
+    duration, code-generation target, JSON output)."""
+    check_out(out, suffix=".py")
+    if synapse:
+        if model is not None or n is not None:
+            raise click.UsageError("--model and --N describe a network; --synapse exports none")
+        if mg is not None and len(mg) != 1:
+            raise click.BadParameter("give one [Mg]o value", param_hint="--mg")
+        from ..synapse.brian2_export import export_brian2
+
+        path = export_brian2(
+            out,
+            parameter_set or "DP",
+            1.0 if mg is None else float(mg[0]),
+            block_model or "jahr_stevens_1990",
+        )
+    else:
+        given = [
+            name
+            for name, v in (("--set", parameter_set), ("--mg", mg), ("--block-model", block_model))
+            if v is not None
+        ]
+        if given:
+            raise click.UsageError(
+                f"{', '.join(given)}: only with --synapse; a network script takes [Mg]o "
+                "as its own --mg option and everything else from the model file"
+            )
+        from ..network import load_config
+        from ..network.brian2_export import export_brian2
+
+        cfg = load_config(model or "mgnet")
+        path = export_brian2(out, cfg if n is None else cfg.replace(network={"N": n}))
     click.echo(f"wrote {path}")
 
 

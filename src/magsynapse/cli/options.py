@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ..errors import MagsynapseError
-from .paramtypes import REGISTRIES, SCHEDULES, Name, Seed, Seeds, Values
+from .paramtypes import REGISTRIES, SCHEDULES, Name, Number, Seed, Seeds, Values
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -424,7 +424,7 @@ def days_option(default: float = 1.0, help: str | None = None) -> Decorator:
     """
     return click.option(
         "--days",
-        type=click.FloatRange(min=0, min_open=True),
+        type=Number(min=0, min_open=True),
         default=default,
         show_default=True,
         help=help,
@@ -470,7 +470,7 @@ def duration_option(help: str | None = "Simulated time (s).") -> Decorator:
     return click.option(
         "--T",
         "t",
-        type=click.FloatRange(min=0, min_open=True),
+        type=Number(min=0, min_open=True),
         default=1.0,
         show_default=True,
         help=help,

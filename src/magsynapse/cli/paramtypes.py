@@ -1,7 +1,9 @@
-"""Parameter types of the command line: quantities with units, registry names, seeds."""
+"""Parameter types of the command line: quantities with units, registry names, seeds,
+finite numbers."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import click
@@ -10,6 +12,29 @@ import numpy as np
 from ..errors import MagsynapseError
 from ..random import check_seed
 from ..units import parse_values
+
+
+class Number(click.FloatRange):
+    """A finite float, optionally within bounds (``click.FloatRange``'s arguments): NaN
+    and infinities are refused, never passed on or clamped.
+
+    Examples
+    --------
+    >>> Number(min=0).convert("2.5", None, None)
+    2.5
+    >>> Number(min=0).convert("inf", None, None)
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: 'inf' is not a finite number.
+    """
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
 
 
 class Values(click.ParamType):

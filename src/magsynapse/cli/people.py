@@ -8,7 +8,7 @@ import json
 import click
 
 from .options import check_out, finish, one_line_errors, out_option
-from .paramtypes import Values
+from .paramtypes import Number, Values
 
 
 class AgeRange(click.ParamType):
@@ -81,7 +81,7 @@ def _work_dir_option():
 @click.option("--age", type=AgeRange(), default="50:70", show_default=True, help="Ages (y).")
 @click.option(
     "--female-fraction",
-    type=click.FloatRange(0, 1),
+    type=Number(0, 1),
     default=0.5,
     show_default=True,
     help="Share of women.",

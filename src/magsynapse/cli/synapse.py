@@ -16,7 +16,7 @@ from .options import (
     stochastic_options,
     synapse_options,
 )
-from .paramtypes import REGISTRIES, Name, Values
+from .paramtypes import REGISTRIES, Name, Number, Values
 
 
 @click.command()
@@ -83,7 +83,7 @@ def stdp(dt, pairs, freq, out, no_plot, **options) -> None:
 @pulses_option(900)
 @click.option(
     "--epsp",
-    type=click.FloatRange(min=0),
+    type=Number(min=0),
     default=None,
     help="EPSP peak (mV) of nmda_voltage calcium [default: 1; Shouval Fig. 3B: 10].",
 )
@@ -112,7 +112,7 @@ def frequency(freq, pulses, epsp, out, no_plot, **options) -> None:
 @pulses_option(100)
 @click.option(
     "--freq",
-    type=click.FloatRange(min=0, min_open=True),
+    type=Number(min=0, min_open=True),
     default=1.0,
     show_default=True,
     help="Presynaptic frequency (Hz).",
@@ -138,7 +138,7 @@ def pairing(hold, pulses, freq, out, no_plot, **options) -> None:
 @mg_option(default="0.4:2.0:0.1")
 @click.option(
     "--dt",
-    type=float,
+    type=Number(),
     default=10.0,
     show_default=True,
     help="Delay of the postsynaptic spike in correlated activity (ms).",

@@ -28,11 +28,13 @@ from tqdm.auto import tqdm
 from .. import __version__
 from ..errors import MagsynapseError
 from ..parallel import check_scheduler, dask_client
-from ..results import load, save
+from ..results import load, own_folder, save
 from .config import NetworkConfig, from_dict, load_config
 from .simulate import simulate_network
 
 PARTIAL = ".partial-"
+#: The file that marks a folder as a sweep's.
+MARKER = ".magsynapse-sweep"
 
 
 def task_key(config: dict[str, Any], T: float) -> str:
@@ -44,6 +46,11 @@ def task_key(config: dict[str, Any], T: float) -> str:
     """
     spec = {"config": config, "T": float(T), "version": __version__}
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _own_file(name: str) -> bool:
+    """Whether a file of this name is one a sweep writes (a task, its partial, the result)."""
+    return name == "sweep.nc" or name.startswith((PARTIAL, "task_", ".sweep.nc."))
 
 
 def task_path(out_dir: Path, key: str, mg: float, seed: int) -> Path:
@@ -143,11 +150,7 @@ def run_sweep(
     if workers < 1:
         raise MagsynapseError(f"workers: must be >= 1 (got {workers})")
     check_scheduler(scheduler)
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise MagsynapseError(f"out: cannot create {str(out)!r}: {exc.strerror}") from None
+    out = own_folder(out_dir, MARKER, "a sweep", _own_file)
     data = cfg.to_dict()
     key = task_key(data, T)
     todo = [(m, s) for m in mg_list for s in seed_list if not task_path(out, key, m, s).exists()]

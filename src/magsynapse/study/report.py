@@ -28,7 +28,7 @@ from ..claims import audit, to_dataset
 from ..errors import MagsynapseError, MagsynapseRunError
 from ..i18n import LANGUAGES, _, render, translator
 from ..references import get_source
-from ..results import annotate, citations, save
+from ..results import annotate, citations, own_folder, save
 from . import body_chapter, chronic_chapter, network_chapter, people_chapter, synapse_chapter
 from .claims_chapter import claims_chapter, summary_section
 from .common import PLANS, FigureBlock, Heading, Paragraph, Plan, Report, Table
@@ -96,7 +96,7 @@ def run_study(
         raise MagsynapseError(f"workers: must be an integer >= 1, got {workers!r}")
     languages = list(dict.fromkeys(languages))
     tr = {code: translator(code) for code in languages}  # fail before the work
-    out = _study_folder(Path(out))
+    out = own_folder(Path(out), MARKER, "a study")
     start = time.perf_counter()
     rep = _run_sections(out, seed, plan, workers, progress)
 
@@ -134,31 +134,6 @@ def run_study(
 #: The file that marks a folder as a study's (written first, so that an interrupted
 #: study's folder is still recognised).
 MARKER = ".magsynapse-study"
-
-
-def _study_folder(out: Path) -> Path:
-    """``out``, created, once it is known to be empty or a study's own folder: a study
-    never writes among files it did not write, nor into the file system's root or the
-    home folder."""
-    resolved = out.expanduser().resolve()
-    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
-        raise MagsynapseError(f"out: {str(out)!r} is the root or home folder; name a new folder")
-    if resolved.exists() and not resolved.is_dir():
-        raise MagsynapseError(f"out: {str(out)!r} is a file; name a folder")
-    if resolved.is_dir() and not (resolved / MARKER).exists():
-        foreign = sorted(p.name for p in resolved.iterdir())
-        if foreign:
-            shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
-            raise MagsynapseError(
-                f"out: {str(out)!r} holds files a study did not write ({shown}); name an "
-                "empty or new folder, or a previous study's"
-            )
-    try:
-        resolved.mkdir(parents=True, exist_ok=True)
-        (resolved / MARKER).write_text(f"magsynapse {__version__} study\n", encoding="utf-8")
-    except OSError as exc:
-        raise MagsynapseError(f"out: cannot write into {str(out)!r} ({exc.strerror})") from None
-    return out
 
 
 def _worker_threads(threads: int) -> None:
