@@ -335,15 +335,42 @@ def load(path: str | os.PathLike[str]) -> xr.Dataset:
 
 
 def citations(ds: xr.Dataset) -> dict[str, str]:
-    """References of every parameter and model a result used, ``{key: citation}``."""
+    """References of every parameter and model a result used, ``{key: citation}``.
+
+    >>> citations(xr.Dataset(attrs={"references": "{not json"}))
+    Traceback (most recent call last):
+    ...
+    magsynapse.errors.MagsynapseError: this dataset's references are not magsynapse's (...)
+    """
     if "references" not in ds.attrs:
         raise MagsynapseError("this dataset carries no magsynapse references")
-    return json.loads(ds.attrs["references"])
+    refs = _json_attribute(ds, "references")
+    if not (isinstance(refs, dict) and all(isinstance(v, str) for v in refs.values())):
+        raise MagsynapseError(
+            "this dataset's references are not magsynapse's (a JSON object of citations)"
+        )
+    return refs
 
 
 def parameter_sets(ds: xr.Dataset) -> list[ParameterSet]:
     """The parameter sets stored in a result's attributes."""
-    return [ParameterSet.from_dict(d) for d in json.loads(ds.attrs.get("parameters", "[]"))]
+    sets = _json_attribute(ds, "parameters", "[]")
+    try:
+        return [ParameterSet.from_dict(d) for d in sets]
+    except (TypeError, KeyError, AttributeError, ValueError):
+        raise MagsynapseError(
+            "this dataset's parameters are not magsynapse's (a JSON list of parameter sets)"
+        ) from None
+
+
+def _json_attribute(ds: xr.Dataset, name: str, default: str | None = None) -> Any:
+    """A global attribute that holds JSON, decoded; a clear error when it does not."""
+    try:
+        return json.loads(ds.attrs.get(name, default))
+    except (TypeError, ValueError):
+        raise MagsynapseError(
+            f"this dataset's {name} are not magsynapse's (the attribute is not JSON)"
+        ) from None
 
 
 def quantiles(

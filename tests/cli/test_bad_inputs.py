@@ -2,7 +2,8 @@
 
 The commands are found by walking the CLI, so a new command or option joins the corpus
 by itself. Each option gets the bad values of its kind (numbers: NaN, infinities, text,
-empty; value lists: duplicates, ranges past the size limit; seeds: negatives, floats,
+empty; value lists: duplicates, ranges past the size limit, wrong units; model and design
+files: missing, unparsable, wrong keys; seeds: negatives, floats,
 booleans, 2**70; names: unknown ones; output paths: a folder, a path under a file, a
 wrong extension, an over-long name), and a hand-written table adds the cases a user
 reported (windows that run no dose, absurd durations, huge runs, unknown schedulers).
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import click
 import pytest
+import xarray as xr
 
 from magsynapse.cli import cli, main
 from magsynapse.cli.paramtypes import Values
@@ -67,19 +69,19 @@ OUTPUT = {
 
 #: Bad values of each kind of option.
 NUMBER = ["nan", "inf", "-inf", "abc", ""]
-VALUES = ["nan", "inf", "abc", "", "1,1", "0:2e7:1"]
+VALUES = ["nan", "inf", "abc", "", "1,1", "0:2e7:1", "1parsec"]
 INTEGER = ["1.5", "abc", "", "1e400"]
 SEED = ["-1", "1.5", "True", str(2**70)]
 NAME = ["nope"]
 #: Bad values of the options that take free text, by option.
 TEXT = {
-    "--model": ["nonet", "missing.toml"],
+    "--model": ["nonet", "missing.toml", "@corrupt.toml", "@wrong.toml"],
     "--dose": ["2parsecs", "-1g", "nan g/day", ""],
     "--dose-elemental": ["2parsecs", "-1g", "inf mg/day"],
     "--salts": ["oxide,oxide", "oxide,nope", ""],
     "--scheduler": ["udp://x", "tcp://"],
     "--lang": ["xx", ""],
-    "--design": ["nope", "missing.toml"],
+    "--design": ["nope", "missing.toml", "@corrupt.toml", "@wrong.toml"],
     "--age": ["ancient", "70:50", "-5:10", "abc"],
     "--pathways": ["nope"],
 }
@@ -105,6 +107,8 @@ REPORTED = [
      "--days", "inf"],
     ["cite", "@missing.nc"],
     ["cite", "@corrupt.nc"],
+    ["cite", "@badrefs.nc"],
+    ["cite", "@folder"],
     ["claims", "--study", "@empty/", "--out", "@r.json"],
     ["study", "--quick", "--out", "@full/"],
 ]  # fmt: skip
@@ -164,12 +168,18 @@ def _resolve(arg: str, tmp_path) -> str:
 
 def _prepare(tmp_path):
     """An earlier result at every output name, a folder, a file, a corrupt result, an
-    empty folder and a non-empty one that magsynapse did not write."""
+    empty folder, a non-empty one that magsynapse did not write, TOML files that do not
+    parse or hold the wrong keys, and a result whose references are not JSON."""
     for name in ("r.nc", "r.xml", "r.omex", "r.json", "r.nml", "r.py"):
         (tmp_path / name).write_bytes(b"an earlier result")
     (tmp_path / "folder").mkdir()
     (tmp_path / "file").write_text("a file")
     (tmp_path / "corrupt.nc").write_bytes(b"\x89HDF\r\n\x1a\n" + b"\0" * 64)
+    (tmp_path / "corrupt.toml").write_text("[network\nN = ")
+    (tmp_path / "wrong.toml").write_text('[network]\nN = "many"\n[arms]\nx = 1\n')
+    xr.Dataset({"x": ("t", [1.0])}, attrs={"references": "{not json"}).to_netcdf(
+        tmp_path / "badrefs.nc"
+    )
     (tmp_path / "empty").mkdir()
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "notes.txt").write_text("someone else's")
