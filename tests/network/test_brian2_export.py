@@ -61,7 +61,7 @@ def _imports_of(text: str) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("name", ["mgnet", "mgnet_adex", "mgnet_memory"])
+@pytest.mark.parametrize("name", ["mgnet", "mgnet_adex", "mgnet_memory", "mgnet_k"])
 def test_network_script_holds_the_files_numbers(name):
     """Every number of the TOML file (read here with tomllib) is in PARAMETERS."""
     toml = tomllib.loads(
@@ -74,7 +74,7 @@ def test_network_script_holds_the_files_numbers(name):
     renamed = {"C": "C_m", "tau": "tau_rho", "enabled": "plastic", "model": "adex"}
     for section in ("neuron", "channels", "connectivity", "drive", "plasticity"):
         for key, value in toml[section].items():
-            if key in ("block", "rule", "set", "c_pre_scale"):
+            if key in ("block", "rule", "set", "c_pre_scale", "in_degree", "reference_in_degree"):
                 continue
             got = p[renamed.get(key, key)]
             if key == "model":
@@ -84,6 +84,8 @@ def test_network_script_holds_the_files_numbers(name):
     assert p["N"] == toml["network"]["N"]
     assert p["N_E"] == round(toml["network"]["exc_fraction"] * toml["network"]["N"])
     assert (p["block_k"], p["block_a"]) == JAHR_STEVENS
+    k = toml["connectivity"].get("in_degree", 0)
+    assert (p["k_exc"], p["k_inh"]) == (round(0.8 * k), k - round(0.8 * k))
     # the calcium amplitudes of the file's set, C_pre scaled as the file says
     scale = toml["plasticity"].get("c_pre_scale", 1.0)
     if toml["plasticity"]["set"] == "DP":
@@ -99,6 +101,16 @@ def test_network_script_follows_config_changes():
     assert (p["N"], p["N_E"]) == (300, 150)
     # Woodhull (1973): a = z·δ·F/(R·T) with z = 2, δ = 0.8 at 298.15 K
     assert p["block_a"] == pytest.approx(2 * 0.8 * 96485.33212 / (8.314462618 * 298.15) / 1e3)
+
+
+def test_network_script_scales_weights_with_the_in_degree():
+    """mgnet_k's weights are given at in-degree 100; at 400 each is a quarter."""
+    base = brian2_parameters("mgnet_k")
+    big = brian2_parameters(load_config("mgnet_k").replace(connectivity={"in_degree": 400}))
+    assert (big["k_exc"], big["k_inh"]) == (320, 80)
+    for key in ("w_ee_ampa", "w_ee_nmda", "w_ei_ampa", "w_ei_nmda", "w_ie_gaba", "w_ii_gaba"):
+        assert big[key] == pytest.approx(base[key] / 4)
+    assert big["weight"] == base["weight"]  # the external drive is not recurrent
 
 
 def test_network_export_refuses_rules_without_a_brian2_form(tmp_path):
@@ -170,11 +182,11 @@ print(json.dumps(out))
 @pytest.mark.skipif(importlib.util.find_spec("brian2") is None, reason="needs brian2")
 def test_exported_network_scripts_run_in_brian2(tmp_path):
     """Every built-in network and the noisy and static variants build and run (numpy
-    target, N = 100, 50 ms, two [Mg]o values) in a fresh process."""
-    base = load_config("mgnet").replace(network={"N": 100})
+    target, N = 200, 50 ms, two [Mg]o values) in a fresh process."""
+    base = load_config("mgnet").replace(network={"N": 200})
     configs = {
-        name: load_config(name).replace(network={"N": 100})
-        for name in ("mgnet", "mgnet_adex", "mgnet_memory")
+        name: load_config(name).replace(network={"N": 200})
+        for name in ("mgnet", "mgnet_adex", "mgnet_memory", "mgnet_k")
     }
     configs["noisy"] = base.replace(plasticity={"sigma": 2.8284})
     configs["static"] = base.replace(plasticity={"enabled": False}, drive={"g_tonic": 0.5})

@@ -42,33 +42,64 @@ def test_mgnet_agrees_with_brian2(tmp_path):
     as a run argument; both simulators must also show the block at work (E and I rates
     higher at 0.1 mM than at 2 mM), so the comparison is not trivial.
     """
-    script = tmp_path / "mgnet_brian2.py"
-    assert main(["export", "brian2", "--model", "mgnet", "--out", str(script)]) == 0
-    keys = ("rate_E", "rate_I", "rho_mean")
+    b2 = _brian2_runs(tmp_path, ["--model", "mgnet"], MGS, SEEDS)
+    cfg = load_config("mgnet").replace(network={"N": 1000})
+    ms = _magsynapse_runs(cfg, MGS, SEEDS)
+    _assert_agree(ms, b2, MGS, len(SEEDS))
+    for k in ("rate_E", "rate_I"):
+        for res in (ms, b2):
+            assert res[k][0].mean() > res[k][-1].mean()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("brian2") is None, reason="needs brian2")
+def test_fixed_in_degree_network_agrees_with_brian2(tmp_path):
+    """``mgnet_k`` (every neuron 80 E and 20 I inputs; Brian2 connects them with
+    ``sample(N_pre, size=K)``) at N = 2000, T = 1 s, [Mg]o = 1 and 2 mM, 3 seeds per
+    simulator; the criterion of :func:`test_mgnet_agrees_with_brian2`."""
+    mgs, seeds = [1.0, 2.0], [1, 2, 3]
+    b2 = _brian2_runs(tmp_path, ["--model", "mgnet_k", "--N", "2000"], mgs, seeds)
+    cfg = load_config("mgnet_k").replace(network={"N": 2000})
+    _assert_agree(_magsynapse_runs(cfg, mgs, seeds), b2, mgs, len(seeds))
+
+
+KEYS = ("rate_E", "rate_I", "rho_mean")
+
+
+def _brian2_runs(tmp_path, export_args, mgs, seeds):
+    """The exported script run as a user would, once per seed (one project folder, so
+    only the first build is a full one): {key: (mg, seed) array}."""
+    script = tmp_path / "network_brian2.py"
+    assert main(["export", "brian2", *export_args, "--out", str(script)]) == 0
     project = tmp_path / "brian2_project"
-    b2 = {k: np.empty((len(MGS), len(SEEDS))) for k in keys}
-    for s_i, seed in enumerate(SEEDS):
+    b2 = {k: np.empty((len(mgs), len(seeds))) for k in KEYS}
+    for s_i, seed in enumerate(seeds):
         result = tmp_path / f"seed{seed}.json"
-        args = ["--mg", ",".join(map(str, MGS)), "--seed", str(seed), "--T", "1"]
+        args = ["--mg", ",".join(map(str, mgs)), "--seed", str(seed), "--T", "1"]
         args += ["--target", "cpp_standalone", "--directory", str(project), "--out", str(result)]
         proc = subprocess.run(
             [sys.executable, str(script), *args], capture_output=True, text=True, check=False
         )
         assert proc.returncode == 0, proc.stderr[-3000:]
         out = json.loads(result.read_text())
-        assert out["mg"] == MGS and out["seed"] == seed
-        for k in keys:
+        assert out["mg"] == mgs and out["seed"] == seed
+        for k in KEYS:
             b2[k][:, s_i] = out[k]
-    cfg = load_config("mgnet").replace(network={"N": 1000})
-    ds = simulate_network(cfg, mg=MGS, seed=SEEDS, T=1.0)
-    ms = {k: ds[k].transpose("mg", "seed").values for k in keys}
+    return b2
 
+
+def _magsynapse_runs(cfg, mgs, seeds):
+    ds = simulate_network(cfg, mg=mgs, seed=seeds, T=1.0)
+    return {k: ds[k].transpose("mg", "seed").values for k in KEYS}
+
+
+def _assert_agree(ms, b2, mgs, n):
     failures = []
-    for k in keys:
-        for m_i, mg in enumerate(MGS):
+    for k in KEYS:
+        for m_i, mg in enumerate(mgs):
             a, b = ms[k][m_i], b2[k][m_i]
             diff = abs(a.mean() - b.mean())
-            se = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / len(SEEDS))
+            se = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / n)
             tol = max(4.0 * se, FLOORS[k])
             if not diff <= tol:
                 failures.append(
@@ -76,6 +107,3 @@ def test_mgnet_agrees_with_brian2(tmp_path):
                     f"Brian2 {b.mean():.4g} ± {b.std(ddof=1):.2g} (|diff| {diff:.3g} > {tol:.3g})"
                 )
     assert not failures, "\n".join(failures)
-    for k in ("rate_E", "rate_I"):
-        for res in (ms, b2):
-            assert res[k][0].mean() > res[k][-1].mean()

@@ -60,7 +60,10 @@ def export_neuroml_command(model, mg, subunit, out) -> None:
 @export.command("brian2")
 @network_model_option(
     default=None,
-    help="Built-in network (mgnet, mgnet_adex, mgnet_memory) or a TOML file [default: mgnet].",
+    help=(
+        "Built-in network (mgnet, mgnet_adex, mgnet_memory, mgnet_k) or a TOML file "
+        "[default: mgnet]."
+    ),
 )
 @neurons_option()
 @click.option(

@@ -433,7 +433,9 @@ def days_option(default: float = 1.0, help: str | None = None) -> Decorator:
 
 def network_model_option(
     default: str | None = "mgnet",
-    help: str | None = "Built-in network (mgnet, mgnet_adex, mgnet_memory) or a TOML file.",
+    help: str | None = (
+        "Built-in network (mgnet, mgnet_adex, mgnet_memory, mgnet_k) or a TOML file."
+    ),
 ) -> Decorator:
     """``--model``: a built-in network name or the path of a TOML configuration.
 

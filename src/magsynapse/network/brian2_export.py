@@ -2,8 +2,9 @@
 
 The script (template: :mod:`.brian2_script`) holds the configuration's numbers in a
 ``PARAMETERS`` dict and builds the same model as magsynapse's engine: conductance-based
-LIF or AdEx neurons with the Mg²⁺-blocked NMDA conductance, random connectivity with
-probability ``p`` (no autapses), Poisson drive onto AMPA, and E→E synapses with spine
+LIF or AdEx neurons with the Mg²⁺-blocked NMDA conductance, random connectivity (every
+pair with probability ``p``, or a fixed number of excitatory and inhibitory inputs per
+neuron; no autapses), Poisson drive onto AMPA, and E→E synapses with spine
 calcium and the bistable efficacy rule. Every equation is integrated with Brian2's
 ``euler`` method at the configuration's dt (``heun`` for E→E synapses with efficacy
 noise), so the conductances decay by ``1 − dt/τ`` per step where magsynapse uses
@@ -65,6 +66,7 @@ def brian2_parameters(config: NetworkConfig | str = "mgnet") -> dict[str, Any]:
         )
     k, a = get_block_model(ch.block).boltzmann()
     s = BISTABLE_SETS[pl.set]
+    w = cfg.weight_scale  # the configuration's weights at its reference in-degree
     values = {
         "C_m": n.C,
         "g_L": n.g_L,
@@ -85,12 +87,12 @@ def brian2_parameters(config: NetworkConfig | str = "mgnet") -> dict[str, Any]:
         "block_k": float(k),
         "block_a": float(a),
         "g_tonic": dr.g_tonic,
-        "w_ee_ampa": cn.w_ee_ampa,
-        "w_ee_nmda": cn.w_ee_nmda,
-        "w_ei_ampa": cn.w_ei_ampa,
-        "w_ei_nmda": cn.w_ei_nmda,
-        "w_ie_gaba": cn.w_ie_gaba,
-        "w_ii_gaba": cn.w_ii_gaba,
+        "w_ee_ampa": cn.w_ee_ampa * w,
+        "w_ee_nmda": cn.w_ee_nmda * w,
+        "w_ei_ampa": cn.w_ei_ampa * w,
+        "w_ei_nmda": cn.w_ei_nmda * w,
+        "w_ie_gaba": cn.w_ie_gaba * w,
+        "w_ii_gaba": cn.w_ii_gaba * w,
         "tau_ca": float(s["tau_ca"]),
         "c_pre": float(s["c_pre"]) * pl.c_pre_scale,
         "c_post": float(s["c_post"]),
@@ -114,6 +116,8 @@ def brian2_parameters(config: NetworkConfig | str = "mgnet") -> dict[str, Any]:
         "adex": n.model == "adex",
         "mg": ch.mg,
         "p": cn.p,
+        "k_exc": cfg.wiring.k_exc,
+        "k_inh": cfg.wiring.k_inh,
         "sources": dr.sources,
         "rate": dr.rate,
         "weight": dr.weight,

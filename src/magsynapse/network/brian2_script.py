@@ -114,6 +114,19 @@ def namespace(b2, p=PARAMETERS):
     return out
 
 
+def connect(synapses, same, count, p=PARAMETERS):
+    """Connect every pair with probability p, or (in a fixed in-degree network) give
+    every target exactly ``count`` sources drawn without replacement; ``same``: source
+    and target are one population, and no neuron is its own source."""
+    if p["k_exc"] + p["k_inh"] == 0:
+        synapses.connect(condition="i != j" if same else None, p=p["p"], namespace={})
+    elif same:
+        generator = f"k + int(k >= j) for k in sample(N_pre - 1, size={int(count)})"
+        synapses.connect(i=generator, namespace={})
+    elif count > 0:
+        synapses.connect(i=f"k for k in sample(N_pre, size={int(count)})", namespace={})
+
+
 def build_network(b2, mg, p=PARAMETERS, record_spikes=False):
     """Create the network in Brian2's current scope at [Mg]o ``mg`` (mM).
 
@@ -149,7 +162,7 @@ def build_network(b2, mg, p=PARAMETERS, record_spikes=False):
         namespace=ns,
         name="ee",
     )
-    ee.connect(condition="i != j", p=p["p"])
+    connect(ee, True, p["k_exc"], p)
     if p["plastic"]:
         ee.c = 0.0
     ee.rho = p["rho0"]
@@ -162,9 +175,12 @@ def build_network(b2, mg, p=PARAMETERS, record_spikes=False):
     )
     ie = b2.Synapses(inh, exc, on_pre="g_gaba_post += w_ie_gaba", namespace=ns, name="ie")
     ii = b2.Synapses(inh, inh, on_pre="g_gaba_post += w_ii_gaba", namespace=ns, name="ii")
-    ei.connect(p=p["p"])
-    ie.connect(p=p["p"])
-    ii.connect(condition="i != j", p=p["p"])
+    for syn, same, count in (
+        (ei, False, p["k_exc"]),
+        (ie, False, p["k_inh"]),
+        (ii, True, p["k_inh"]),
+    ):
+        connect(syn, same, count, p)
     objects = [neurons, ee, ei, ie, ii]
     if p["sources"] > 0 and p["rate"] > 0:
         objects.append(

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MagsynapseError
+from .backends.base import Wiring
 
 # key: (type, default, check, description); check ∈ {"pos", "nonneg", "frac", None, tuple}
 SCHEMA: dict[str, dict[str, tuple]] = {
@@ -59,7 +60,21 @@ SCHEMA: dict[str, dict[str, tuple]] = {
         "mg": (float, 1.0, "nonneg", "[Mg]o, mM"),
     },
     "connectivity": {
-        "p": (float, 0.1, "frac", "connection probability of every pair"),
+        "p": (float, 0.1, "frac", "connection probability of every pair (in_degree = 0)"),
+        "in_degree": (
+            int,
+            0,
+            "nonneg",
+            "inputs per neuron, round(exc_fraction K) of them excitatory, drawn without "
+            "replacement and without autapses; 0: every pair with probability p",
+        ),
+        "reference_in_degree": (
+            int,
+            0,
+            "nonneg",
+            "in-degree at which the weights are given: with in_degree K every recurrent "
+            "weight is multiplied by this / K; 0: weights as given",
+        ),
         "w_ee_ampa": (float, 0.5, "nonneg", "E->E AMPA weight, nS"),
         "w_ee_nmda": (float, 0.5, "nonneg", "E->E NMDA weight (times rho), nS"),
         "w_ei_ampa": (float, 0.5, "nonneg", "E->I AMPA weight, nS"),
@@ -150,6 +165,33 @@ class NetworkConfig:
     def n_exc(self) -> int:
         return round(self.network.exc_fraction * self.network.N)
 
+    @property
+    def wiring(self) -> Wiring:
+        """How the network is connected (:class:`.backends.base.Wiring`).
+
+        >>> load_config("mgnet").wiring
+        Wiring(p=0.1, k_exc=0, k_inh=0)
+        >>> load_config("mgnet_k").wiring
+        Wiring(p=0.0, k_exc=80, k_inh=20)
+        """
+        cn = self.connectivity
+        if cn.in_degree == 0:
+            return Wiring(cn.p)
+        k_exc = round(self.network.exc_fraction * cn.in_degree)
+        return Wiring(0.0, k_exc, cn.in_degree - k_exc)
+
+    @property
+    def weight_scale(self) -> float:
+        """Factor on every recurrent weight: reference_in_degree / in_degree (else 1).
+
+        >>> load_config("mgnet_k").replace(connectivity={"in_degree": 400}).weight_scale
+        0.25
+        """
+        cn = self.connectivity
+        if cn.in_degree == 0 or cn.reference_in_degree == 0:
+            return 1.0
+        return cn.reference_in_degree / cn.in_degree
+
     def to_dict(self) -> dict[str, dict[str, Any]]:
         return {
             s: {f.name: getattr(getattr(self, s), f.name) for f in fields(getattr(self, s))}
@@ -163,6 +205,19 @@ class NetworkConfig:
         0.1
         """
         return {f"{s}.{k}": v for s, d in self.to_dict().items() for k, v in d.items()}
+
+    def changed(self) -> dict[str, Any]:
+        """The keys whose values differ from :data:`SCHEMA`'s defaults, as in :meth:`flat`:
+        with the schema, all that defines the network (cache keys use it, so that a key
+        added to the schema with a default leaves earlier caches valid).
+
+        >>> load_config("mgnet").changed()["network.name"]
+        'MgNet'
+        >>> "connectivity.in_degree" in load_config("mgnet").changed()
+        False
+        """
+        defaults = {f"{s}.{k}": v[1] for s, keys in SCHEMA.items() for k, v in keys.items()}
+        return {k: v for k, v in self.flat().items() if v != defaults[k]}
 
     def replace(self, **sections: dict[str, Any]) -> NetworkConfig:
         """A copy with some keys replaced, validated like a file.
@@ -262,6 +317,13 @@ def from_dict(data: dict[str, Any]) -> NetworkConfig:
             "network config: [network].N and exc_fraction must give at "
             "least one excitatory and one inhibitory neuron"
         )
+    wiring = cfg.wiring
+    if wiring.k_exc > n_e - 1 or wiring.k_inh > cfg.network.N - n_e - 1:
+        raise MagsynapseError(
+            f"network config: [connectivity].in_degree {cfg.connectivity.in_degree} asks for "
+            f"{wiring.k_exc} excitatory and {wiring.k_inh} inhibitory inputs, but without "
+            f"autapses a neuron can have at most {n_e - 1} and {cfg.network.N - n_e - 1}"
+        )
     if cfg.neuron.V_reset >= cfg.neuron.V_th:
         raise MagsynapseError("network config: [neuron].V_reset must be below V_th")
     if cfg.channels.tau_nmda_rise >= cfg.channels.tau_nmda_decay:
@@ -271,7 +333,7 @@ def from_dict(data: dict[str, Any]) -> NetworkConfig:
     return cfg
 
 
-BUILTIN = ("mgnet", "mgnet_adex", "mgnet_memory")
+BUILTIN = ("mgnet", "mgnet_adex", "mgnet_memory", "mgnet_k")
 
 
 def load_config(model: str | Path) -> NetworkConfig:

@@ -197,7 +197,7 @@ def _shipped(name: str) -> Path | None:
 
 def _key(cfg: NetworkConfig, ranges, points, seeds, observe, snr_T, design_seed) -> str:
     spec = {
-        "config": cfg.flat(),
+        "config": cfg.changed(),
         "ranges": {k: list(map(float, ranges[k])) for k in INPUTS},
         "points": points,
         "seeds": list(seeds),

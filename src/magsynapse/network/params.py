@@ -182,10 +182,11 @@ def parameter_record(
     q["lam"] = dr.sources * dr.rate * dt / 1000.0
     q["w_drive"] = dr.weight
     q["g_tonic"] = dr.g_tonic
-    weight = drive * strength
+    scale = cfg.weight_scale  # the configuration's weights at its reference in-degree
+    weight = drive * strength * scale
     q["w_ee_ampa"], q["w_ee_nmda"] = cn.w_ee_ampa * weight, cn.w_ee_nmda * weight
     q["w_ei_ampa"], q["w_ei_nmda"] = cn.w_ei_ampa * weight, cn.w_ei_nmda * weight
-    q["w_ie_gaba"], q["w_ii_gaba"] = cn.w_ie_gaba, cn.w_ii_gaba
+    q["w_ie_gaba"], q["w_ii_gaba"] = cn.w_ie_gaba * scale, cn.w_ii_gaba * scale
     s = BISTABLE_SETS[pl.set]
     q["plastic"] = pl.enabled
     q["c_pre"] = s["c_pre"] * pl.c_pre_scale * charge * drive

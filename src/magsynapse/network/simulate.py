@@ -145,7 +145,7 @@ def network_for_seed(
     """
     rng = random.generator(seed, "initial_state")
     key = random.stream_key(seed, "connectivity")
-    net = get_backend(backend).connectivity(cfg.network.N, cfg.n_exc, cfg.connectivity.p, key)
+    net = get_backend(backend).connectivity(cfg.network.N, cfg.n_exc, cfg.wiring, key)
     v0 = rng.uniform(cfg.neuron.E_L, cfg.neuron.V_th, cfg.network.N)
     return net, v0
 
@@ -160,12 +160,15 @@ BYTES_PER_SPIKE_SLOT = 12.0
 
 
 def expected_synapses(cfg: NetworkConfig) -> float:
-    """Expected number of synapses of one network: N (N - 1) p.
+    """Expected number of synapses of one network: N (N - 1) p, or N K with a fixed
+    in-degree K.
 
-    >>> expected_synapses(load_config("mgnet"))
-    99900.0
+    >>> expected_synapses(load_config("mgnet")), expected_synapses(load_config("mgnet_k"))
+    (99900.0, 100000.0)
     """
     n = float(cfg.network.N)
+    if cfg.wiring.fixed_in_degree:
+        return n * cfg.connectivity.in_degree
     return n * (n - 1.0) * cfg.connectivity.p
 
 

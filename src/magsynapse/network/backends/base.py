@@ -38,6 +38,20 @@ STIM_DTYPE = np.dtype(
 )
 
 
+class Wiring(NamedTuple):
+    """How a network is connected: every ordered pair independently with probability
+    ``p`` (``k_exc = k_inh = 0``), or exactly ``k_exc`` excitatory and ``k_inh``
+    inhibitory inputs onto every neuron, drawn without replacement; never autapses."""
+
+    p: float
+    k_exc: int = 0
+    k_inh: int = 0
+
+    @property
+    def fixed_in_degree(self) -> bool:
+        return self.k_exc + self.k_inh > 0
+
+
 class Connectivity(NamedTuple):
     """A network's connections, CSR by presynaptic neuron.
 
@@ -114,9 +128,9 @@ class Backend(ABC):
     name: ClassVar[str]
 
     @abstractmethod
-    def connectivity(self, n: int, n_exc: int, p: float, key: int) -> Connectivity:
-        """Random connectivity of ``n`` neurons (the first ``n_exc`` excitatory), each
-        ordered pair with probability ``p``, no autapses, drawn from ``key``."""
+    def connectivity(self, n: int, n_exc: int, wiring: Wiring, key: int) -> Connectivity:
+        """Random connectivity of ``n`` neurons (the first ``n_exc`` excitatory) as
+        ``wiring`` says, drawn from ``key``."""
 
     @abstractmethod
     def run(

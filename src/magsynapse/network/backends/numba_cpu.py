@@ -46,6 +46,7 @@ from .base import (
     RuleKernel,
     RunPlan,
     Stimuli,
+    Wiring,
 )
 from .numba_draws import N_CDF, drive_pass, poisson_cdf, poisson_inv, uniform
 from .numba_graph import build_connectivity
@@ -290,7 +291,7 @@ class NumbaCPU(Backend):
     >>> from magsynapse.network.params import parameter_record
     >>> from magsynapse.synapse.kernels import hold_advance
     >>> b = NumbaCPU()
-    >>> net = b.connectivity(50, 40, 0.1, key=3)
+    >>> net = b.connectivity(50, 40, Wiring(0.1), key=3)
     >>> q = parameter_record(load_config("mgnet"))
     >>> rep = Replica(net, q, np.array([1.0]), np.full(50, -60.0),
     ...               np.full(len(net.ee_pre), 0.5), np.uint64(5))
@@ -303,8 +304,8 @@ class NumbaCPU(Backend):
 
     name = "numba_cpu"
 
-    def connectivity(self, n: int, n_exc: int, p: float, key: int) -> Connectivity:
-        return build_connectivity(n, n_exc, p, key)
+    def connectivity(self, n: int, n_exc: int, wiring: Wiring, key: int) -> Connectivity:
+        return build_connectivity(n, n_exc, wiring, key)
 
     def run(
         self,

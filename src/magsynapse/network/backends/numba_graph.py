@@ -1,6 +1,10 @@
-"""Compiled connectivity builder of the numba CPU backend: each ordered pair of neurons
-connected independently with probability p (no autapses), by geometric skipping; row i's
-targets depend only on (key, i)."""
+"""Compiled connectivity builders of the numba CPU backend, never with autapses:
+
+* random pairs: each ordered pair of neurons connected independently with probability p,
+  by geometric skipping; row i's targets depend only on (key, i);
+* fixed in-degree: every neuron receives exactly k_exc excitatory and k_inh inhibitory
+  inputs, drawn without replacement (Floyd's algorithm); neuron j's sources depend only
+  on (key, j)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import numba as nb
 import numpy as np
 
 from ...synapse.kernels import _seed_state
-from .base import Connectivity
+from .base import Connectivity, Wiring
 from .numba_draws import uniform
 
 
@@ -64,6 +68,77 @@ def _connect(n, p, key):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True)
+def _floyd(m, k, state, table, out):  # pragma: no cover - compiled
+    """``k`` distinct integers of [0, m) into ``out``, sorted (Floyd's algorithm; the
+    open-addressing ``table``, a power of two at least 2k, is empty before and after)."""
+    mask = table.shape[0] - 1
+    for n_in, t in enumerate(range(m - k, m)):
+        r = min(int(uniform(state) * (t + 1)), t)
+        h = (r * 2654435761) & mask
+        while table[h] != -1 and table[h] != r:
+            h = (h + 1) & mask
+        if table[h] == r:  # r taken: t is new (it exceeds every value drawn so far)
+            r = t
+            h = (r * 2654435761) & mask
+            while table[h] != -1:
+                h = (h + 1) & mask
+        table[h] = r
+        out[n_in] = r
+    for i in range(table.shape[0]):
+        table[i] = -1
+    out[:k].sort()
+
+
+@nb.njit(cache=True)
+def _fixed_in(n, n_exc, k_exc, k_inh, key):  # pragma: no cover - compiled
+    """Sources of every neuron: (N, k_exc + k_inh) int32, excitatory then inhibitory,
+    each part sorted; neuron j's draws use the stream (key, j)."""
+    k = k_exc + k_inh
+    src = np.empty((n, k), dtype=np.int32)
+    size = 1
+    while size < 2 * max(k_exc, k_inh, 1):
+        size *= 2
+    table = np.full(size, -1, dtype=np.int64)
+    buf = np.empty(max(k_exc, k_inh, 1), dtype=np.int64)
+    state = np.empty(4, dtype=np.uint64)
+    n_inh = n - n_exc
+    for j in range(n):
+        _seed_state(key, j, state)
+        # a neuron is not its own source: draw from the others and skip over it
+        own_e = 1 if j < n_exc else 0
+        _floyd(n_exc - own_e, k_exc, state, table, buf)
+        for a in range(k_exc):
+            v = buf[a]
+            src[j, a] = v + 1 if own_e and v >= j else v
+        _floyd(n_inh - (1 - own_e), k_inh, state, table, buf)
+        for a in range(k_inh):
+            v = buf[a]
+            if not own_e and v >= j - n_exc:
+                v += 1
+            src[j, k_exc + a] = n_exc + v
+    return src
+
+
+@nb.njit(cache=True)
+def _transpose(src, n):  # pragma: no cover - compiled
+    """CSR by presynaptic neuron of the source lists ``src`` (targets in increasing order)."""
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for j in range(src.shape[0]):
+        for a in range(src.shape[1]):
+            ptr[src[j, a] + 1] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:-1].copy()
+    post = np.empty(ptr[n], dtype=np.int32)
+    for j in range(src.shape[0]):
+        for a in range(src.shape[1]):
+            i = src[j, a]
+            post[fill[i]] = j
+            fill[i] += 1
+    return ptr, post
+
+
+@nb.njit(cache=True)
 def _incoming(ee_post, n):  # pragma: no cover - compiled
     """Counting sort of the plastic synapses by postsynaptic neuron: (in_ptr, in_syn)."""
     ptr = np.zeros(n + 1, dtype=np.int64)
@@ -109,16 +184,24 @@ def _classify(out_ptr, out_post, n_exc):  # pragma: no cover - compiled
     return kind, out_syn, ee_pre, ee_post
 
 
-def build_connectivity(n: int, n_exc: int, p: float, key: int) -> Connectivity:
-    """Random connectivity of ``n`` neurons (the first ``n_exc`` excitatory), each ordered
-    pair independently with probability p, no autapses (compiled; row i's targets depend
-    only on (key, i)). Plastic E→E synapses are numbered in presynaptic order.
+def build_connectivity(n: int, n_exc: int, wiring: Wiring, key: int) -> Connectivity:
+    """Random connectivity of ``n`` neurons (the first ``n_exc`` excitatory) as
+    ``wiring`` says (compiled; see the module). Plastic E→E synapses are numbered in
+    presynaptic order.
 
-    >>> net = build_connectivity(100, 80, 0.1, key=7)
+    >>> net = build_connectivity(100, 80, Wiring(0.1), key=7)
     >>> 0.08 < len(net.out_post) / (100 * 99) < 0.12, bool((net.ee_pre < 80).all())
     (True, True)
+    >>> net = build_connectivity(100, 80, Wiring(0.0, 8, 2), key=7)
+    >>> len(net.out_post), len(net.ee_pre)
+    (1000, 640)
     """
-    out_ptr, out_post = _connect(n, float(p), np.uint64(key))
+    if wiring.fixed_in_degree:
+        src = _fixed_in(n, n_exc, int(wiring.k_exc), int(wiring.k_inh), np.uint64(key))
+        out_ptr, out_post = _transpose(src, n)
+        del src
+    else:
+        out_ptr, out_post = _connect(n, float(wiring.p), np.uint64(key))
     kind, out_syn, ee_pre, ee_post = _classify(out_ptr, out_post, n_exc)
     in_ptr, in_syn = _incoming(ee_post, n)
     return Connectivity(out_ptr, out_post, kind, out_syn, ee_pre, ee_post, in_ptr, in_syn)
