@@ -28,6 +28,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_stdp.py --out bench-out
 	$(BIN)/python benchmarks/bench_network.py --out bench-out
+	$(BIN)/python benchmarks/bench_scaling.py --out bench-out
 	$(BIN)/python benchmarks/bench_chronic.py --out bench-out
 	$(BIN)/python benchmarks/bench_trial.py --out bench-out
 

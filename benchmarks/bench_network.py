@@ -60,8 +60,18 @@ import numba
 from magsynapse.network import load_config, simulate_network
 t1 = time.perf_counter()
 a = json.loads(sys.argv[1])
-cfg = load_config("mgnet").replace(network={"N": a["N"]})
+cfg = load_config(a["model"]).replace(network={"N": a["N"]})
+if a["in_degree"]:
+    cfg = cfg.replace(connectivity={"in_degree": a["in_degree"]})
 kw = dict(mg=a["mg"], seed=a["seed"], T=a["T"], threads=a["threads"])
+if not a["warm"]:  # one call: the cold time is also the run
+    ds = simulate_network(cfg, **kw)
+    obs = {k: ds[k].values.tolist() for k in ("rate_E", "rate_I", "rho_mean")}
+    print(json.dumps(obs | {"first_done": time.time(), "import_s": t1 - t0,
+        "first_s": time.perf_counter() - t1, "warm_s": float("nan"),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "numba_threads": numba.get_num_threads(), "repeatable": None}))
+    sys.exit(0)
 ds = simulate_network(cfg, **kw)
 t2 = time.perf_counter()
 first_done = time.time()
@@ -77,17 +87,28 @@ print(json.dumps(obs | {
 
 
 def time_magsynapse(
-    N: int, mg: Any, seed: int, T: float, *, threads: int | None = None
+    N: int,
+    mg: Any,
+    seed: int,
+    T: float,
+    *,
+    threads: int | None = None,
+    model: str = "mgnet",
+    in_degree: int = 0,
+    warm: bool = True,
 ) -> dict[str, Any]:
     """magsynapse in a fresh process: cold end to end, warm call, peak RSS, observables.
 
     ``threads`` sets ``NUMBA_NUM_THREADS`` and ``simulate_network(threads=...)``; None
-    keeps numba's default (every core).
+    keeps numba's default (every core). ``model`` and ``in_degree`` (> 0: inputs per
+    neuron) choose the network; without ``warm`` there is one call only (``first_s`` is
+    then the run, network construction included, and ``warm_s`` NaN).
     """
     env = dict(os.environ)
     if threads is not None:
         env["NUMBA_NUM_THREADS"] = str(threads)
-    args = {"N": N, "mg": mg, "seed": seed, "T": T, "threads": threads}
+    args = {"N": N, "mg": mg, "seed": seed, "T": T, "threads": threads, "model": model}
+    args |= {"in_degree": int(in_degree), "warm": bool(warm)}
     start = time.time()
     t0 = time.perf_counter()
     proc = subprocess.run(
@@ -367,6 +388,12 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         + _verdict(tg["sweep_ratio_met"]),
         "- N = 10000 fits in memory: " + _verdict(tg["n10000_fits_in_memory"]),
     ]
+    return write_outputs(out_dir, "bench_network", lines, res)
+
+
+def write_outputs(out_dir: Path, name: str, lines: list[str], res: dict[str, Any]) -> str:
+    """Append the machine and contention section to ``lines``, write ``NAME.md`` and
+    ``NAME.json`` (``res``) into ``out_dir``; return the markdown."""
     m = res["machine"]
     lines += [
         "",
@@ -381,8 +408,8 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         "",
     ]
     md = "\n".join(lines)
-    (out_dir / "bench_network.md").write_text(md)
-    (out_dir / "bench_network.json").write_text(json.dumps(res, indent=2) + "\n")
+    (out_dir / f"{name}.md").write_text(md)
+    (out_dir / f"{name}.json").write_text(json.dumps(res, indent=2) + "\n")
     return md
 
 

@@ -60,13 +60,16 @@ HUGEPAGES_ENV = {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"}
 HUGEPAGES_MIN_N = 10000
 
 
-def exported_script(N: int) -> Any:
-    """The script of ``magsynapse export brian2 --model mgnet`` at ``N`` neurons, imported
-    as a module (its ``PARAMETERS``, ``build_network`` and ``observables`` are used)."""
+def exported_script(N: int, model: str = "mgnet", in_degree: int = 0) -> Any:
+    """The script of ``magsynapse export brian2 --model MODEL`` at ``N`` neurons (and
+    ``in_degree`` inputs per neuron when > 0), imported as a module (its ``PARAMETERS``,
+    ``build_network`` and ``observables`` are used)."""
     from magsynapse.network import load_config
     from magsynapse.network.brian2_export import brian2_script
 
-    cfg = load_config("mgnet").replace(network={"N": int(N)})
+    cfg = load_config(model).replace(network={"N": int(N)})
+    if in_degree:
+        cfg = cfg.replace(connectivity={"in_degree": int(in_degree)})
     with tempfile.TemporaryDirectory(prefix="brian2_mgnet_script_") as d:
         path = Path(d) / "mgnet_brian2.py"
         path.write_text(brian2_script(cfg))
@@ -148,8 +151,11 @@ def simulate(
     directory: str | os.PathLike | None = None,
     threads: int = 1,
     run_mg: bool | None = None,
+    model: str = "mgnet",
+    in_degree: int = 0,
 ) -> dict[str, Any]:
-    """Simulate MgNet once with Brian2, in this process.
+    """Simulate MgNet (or ``model``, with ``in_degree`` inputs per neuron when > 0) once
+    with Brian2, in this process.
 
     Parameters
     ----------
@@ -187,7 +193,7 @@ def simulate(
     """
     import brian2 as b2
 
-    script = exported_script(N)
+    script = exported_script(N, model, in_degree)
     p = script.PARAMETERS
     standalone = target == "cpp_standalone"
     run_mg = standalone and (run_mg is None or bool(run_mg))
@@ -225,6 +231,8 @@ def simulate(
         "target": target,
         "brian2_version": str(b2.__version__),
         "N": int(N),
+        "model": model,
+        "in_degree": int(in_degree),
         "mg": float(mg),
         "seed": int(seed),
         "T": float(T),
@@ -240,8 +248,11 @@ def sweep_mg(
     T: float = 1.0,
     directory: str | os.PathLike | None = None,
     threads: int = 1,
+    model: str = "mgnet",
+    in_degree: int = 0,
 ) -> dict[str, Any]:
-    """Compile MgNet once (cpp_standalone) and run the binary once per [Mg]o value.
+    """Compile MgNet (or ``model``, ``in_degree``) once (cpp_standalone) and run the binary
+    once per [Mg]o value.
 
     [Mg]o is passed as a run argument, ``device.run(run_args={neurons.mg: value})``; the
     seed is compiled in, so every value runs on the same network, initial state and
@@ -260,7 +271,7 @@ def sweep_mg(
     mgs = [float(m) for m in mg_values]
     if not mgs:
         raise ValueError("mg_values: give at least one value")
-    script = exported_script(N)
+    script = exported_script(N, model, in_degree)
     p = script.PARAMETERS
     device = _Standalone(b2, directory, threads)
     keys = ("rate_E", "rate_I", "rho_mean", "run_s", "loop_s", "binary_rss_mb")
@@ -290,6 +301,8 @@ def sweep_mg(
         "target": "cpp_standalone",
         "brian2_version": str(b2.__version__),
         "N": int(N),
+        "model": model,
+        "in_degree": int(in_degree),
         "seed": int(seed),
         "T": float(T),
         "threads": int(threads),
@@ -324,9 +337,11 @@ def _run_cli(args: list[str], hugepages: bool) -> dict[str, Any]:
     return result | {"wall_s": wall_s, "hugepages": bool(hugepages)}
 
 
-def _common_args(N: int, seed: int, T: float, directory: Any, threads: int) -> list[str]:
+def _common_args(
+    N: int, seed: int, T: float, directory: Any, threads: int, model: str, in_degree: int
+) -> list[str]:
     args = ["--N", str(int(N)), "--seed", str(int(seed)), "--T", repr(float(T))]
-    args += ["--threads", str(int(threads))]
+    args += ["--threads", str(int(threads)), "--model", model, "--in-degree", str(in_degree)]
     if directory is not None:
         args += ["--directory", str(directory)]
     return args
@@ -342,6 +357,8 @@ def simulate_in_subprocess(
     threads: int = 1,
     run_mg: bool | None = None,
     hugepages: bool | None = None,
+    model: str = "mgnet",
+    in_degree: int = 0,
 ) -> dict[str, Any]:
     """:func:`simulate` in a fresh Python process (this file's command line).
 
@@ -353,7 +370,7 @@ def simulate_in_subprocess(
     binary or a compiler process), ``python_rss_mb``, ``children_rss_mb`` and
     ``hugepages``.
     """
-    args = _common_args(N, seed, T, directory, threads)
+    args = _common_args(N, seed, T, directory, threads, model, in_degree)
     args += ["--mg", repr(float(mg)), "--target", target]
     if run_mg is not None:
         args.append("--run-mg" if run_mg else "--no-run-mg")
@@ -369,13 +386,15 @@ def sweep_mg_in_subprocess(
     directory: str | os.PathLike | None = None,
     threads: int = 1,
     hugepages: bool | None = None,
+    model: str = "mgnet",
+    in_degree: int = 0,
 ) -> dict[str, Any]:
     """:func:`sweep_mg` in a fresh Python process; the extra keys of
     :func:`simulate_in_subprocess` are added."""
     mgs = [float(m) for m in mg_values]
     if not mgs:
         raise ValueError("mg_values: give at least one value")
-    args = _common_args(N, seed, T, directory, threads)
+    args = _common_args(N, seed, T, directory, threads, model, in_degree)
     args += ["--mg", ",".join(repr(m) for m in mgs), "--sweep"]
     big = int(N) >= HUGEPAGES_MIN_N
     return _run_cli(args, big if hugepages is None else bool(hugepages))
@@ -400,11 +419,14 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="give [Mg]o to the binary as a run argument (default: yes for cpp_standalone)",
     )
+    ap.add_argument("--model", default="mgnet", help="built-in network or TOML file")
+    ap.add_argument("--in-degree", type=int, default=0, help="inputs per neuron (0: model's)")
     ap.add_argument("--out", required=True, help="output .json")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     mgs = [float(x) for x in args.mg.split(",") if x.strip()]
     common = {"N": args.N, "seed": args.seed, "T": args.T, "directory": args.directory}
+    common |= {"model": args.model, "in_degree": args.in_degree}
     if args.sweep or len(mgs) > 1:
         if args.target != "cpp_standalone":
             ap.error("a sweep needs --target cpp_standalone")

@@ -1,0 +1,288 @@
+"""Benchmark: how the network's cost grows with N and with synaptic events (``mgnet_k``).
+
+MgNet keeps p = 0.1 as N grows and falls silent, so its large sizes measure little
+work. ``mgnet_k`` keeps every neuron's in-degree (and its activity), so this benchmark
+measures the engine on networks that stay awake:
+
+1. Two series, T = 1 s, [Mg]o = 1 mM, seed 1: in-degree 100 (MgNet's at N = 1000) at
+   N = 1000 … 100000, and in-degree 1000 (weights scaled by 100/1000) at N = 4000 …
+   100000. For each point: magsynapse's run time per simulated second, synaptic events
+   per second (recurrent: spikes × in-degree; external Poisson inputs counted apart),
+   bytes per synapse (peak RSS above the smallest network's, over the synapses) and peak
+   RSS, one thread; Brian2 cpp_standalone (the script of ``magsynapse export brian2``)
+   with one thread and with two, at every point where its one-thread run is predicted
+   (from the previous size, by the synapse count) to finish within
+   :data:`BRIAN2_LIMIT_S`; magsynapse with two threads at the sizes of the targets.
+2. Throughput: replicas per second at N = 4000 (in-degree 100), 8 [Mg]o values, end to
+   end in a fresh process: magsynapse batched (every core) against Brian2 compiled once
+   and run once per value with [Mg]o as a run argument (every core: OpenMP threads).
+
+Usage::
+
+    python benchmarks/bench_scaling.py --out bench-out [--quick]
+
+``--quick``: N = 1000 and 2000 (in-degree 100) and 4000 (in-degree 1000), T = 0.2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import brian2_mgnet
+from bench_network import (
+    SWEEP_MG,
+    _cpu_counters,
+    _ratio,
+    _verdict,
+    contention,
+    machine_info,
+    time_magsynapse,
+    write_outputs,
+)
+
+#: (in-degree, sizes) of each series.
+SERIES = {100: [1000, 4000, 10000, 40000, 100000], 1000: [4000, 10000, 40000, 100000]}
+QUICK_SERIES = {100: [1000, 2000], 1000: [4000]}
+#: Brian2 runs are skipped where one thread is predicted to take longer (s).
+BRIAN2_LIMIT_S = 600.0
+#: Sizes of the targets: run phase ≥ 10× Brian2 (one thread each), ≥ 1.7× from 2 threads.
+TARGET_SIZES = (10000, 40000)
+TARGET_RUN_RATIO = 10.0
+TARGET_THREAD_SPEEDUP = 1.7
+#: The throughput target, replicas per second against Brian2's: the run-phase target.
+TARGET_THROUGHPUT_RATIO = 10.0
+THROUGHPUT_N = 4000
+#: External Poisson inputs per neuron per second in mgnet_k (100 sources at 60 Hz).
+EXTERNAL_RATE = 100 * 60.0
+
+
+def _point(N: int, K: int, T: float, seed: int, limit: float, predicted: float | None):
+    """One size of one series: magsynapse (and Brian2 where predicted to fit)."""
+    print(f"in-degree {K}, N = {N}: magsynapse (1 thread) ...", flush=True)
+    warm = N * K <= 1e7  # larger runs: one call, whose start-up is a small part
+    ms = time_magsynapse(N, 1.0, seed, T, threads=1, model="mgnet_k", in_degree=K, warm=warm)
+    run = ms["warm_s"] if warm else ms["first_s"]
+    synapses = N * K
+    spikes = (ms["rate_E"] * round(0.8 * N) + ms["rate_I"] * (N - round(0.8 * N))) * T
+    row: dict[str, Any] = {
+        "N": N,
+        "in_degree": K,
+        "synapses": synapses,
+        "magsynapse": ms,
+        "run_s": run,
+        "run_is_warm": warm,
+        "time_per_simulated_s": run / T,
+        "recurrent_events_per_s": spikes * K / run,
+        "external_events_per_s": N * EXTERNAL_RATE * T / run,
+    }
+    print(f"  run {run:.2f} s, peak RSS {ms['peak_rss_mb']:.0f} MB", flush=True)
+    if N in TARGET_SIZES:
+        ms2 = time_magsynapse(N, 1.0, seed, T, threads=2, model="mgnet_k", in_degree=K, warm=warm)
+        row["magsynapse_2"] = ms2
+        row["thread_speedup"] = _ratio(run, ms2["warm_s"] if warm else ms2["first_s"])
+    if predicted is not None and predicted > limit:
+        print(f"  Brian2 skipped: predicted {predicted:.0f} s > {limit:.0f} s", flush=True)
+        row["brian2_skipped_predicted_s"] = predicted
+        return row
+    for threads in (1, 2):
+        print(f"  Brian2 ({threads} thread(s)) ...", flush=True)
+        b2 = brian2_mgnet.simulate_in_subprocess(
+            N, 1.0, seed, T=T, threads=threads, model="mgnet_k", in_degree=K
+        )
+        row[f"brian2_{threads}"] = b2
+        row[f"run_ratio_{threads}"] = _ratio(b2["run_s"], run)
+        print(f"    run {b2['run_s']:.2f} s (loop {b2['loop_s']:.2f} s)", flush=True)
+    return row
+
+
+def bench_series(series: dict[int, list[int]], T: float, seed: int, limit: float) -> list:
+    rows = []
+    for K, sizes in series.items():
+        previous = None
+        for N in sizes:
+            predicted = None
+            if previous is not None and "brian2_1" in previous:
+                predicted = previous["brian2_1"]["run_s"] * N * K / previous["synapses"]
+            elif previous is not None:
+                predicted = math.inf  # the previous size was skipped already
+            previous = _point(N, K, T, seed, limit, predicted)
+            rows.append(previous)
+    smallest = min(rows, key=lambda r: r["N"])
+    base = smallest["magsynapse"]["peak_rss_mb"]
+    for r in rows:
+        extra = (r["magsynapse"]["peak_rss_mb"] - base) * 1024 * 1024
+        r["bytes_per_synapse"] = extra / r["synapses"] if r is not smallest else math.nan
+    return rows
+
+
+def growth(rows: list[dict]) -> dict[int, dict[str, float]]:
+    """Least-squares slopes of log(run time) against log(N) and log(events), per series."""
+    out = {}
+    for K in sorted({r["in_degree"] for r in rows}):
+        pts = [r for r in rows if r["in_degree"] == K]
+        if len(pts) < 2:
+            continue
+        out[K] = {
+            "slope_vs_N": _slope([r["N"] for r in pts], [r["run_s"] for r in pts]),
+            "slope_vs_events": _slope(
+                [r["recurrent_events_per_s"] * r["run_s"] for r in pts], [r["run_s"] for r in pts]
+            ),
+            "ns_per_recurrent_event": 1e9 / max(r["recurrent_events_per_s"] for r in pts),
+        }
+    return out
+
+
+def _slope(x: list[float], y: list[float]) -> float:
+    lx, ly = [math.log(v) for v in x], [math.log(v) for v in y]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    den = sum((a - mx) ** 2 for a in lx)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / den if den else math.nan
+
+
+def bench_throughput(N: int, mgs: list[float], T: float, seed: int) -> dict[str, Any]:
+    """Replicas per second, end to end, on every core of the machine."""
+    cores = os.cpu_count() or 1
+    print(f"throughput: {len(mgs)} replicas at N = {N}, {cores} cores ...", flush=True)
+    ms = time_magsynapse(N, mgs, seed, T, threads=None, model="mgnet_k")
+    b2 = brian2_mgnet.sweep_mg_in_subprocess(N, mgs, seed, T=T, threads=cores, model="mgnet_k")
+    out = {
+        "N": N,
+        "replicas": len(mgs),
+        "cores": cores,
+        "magsynapse": ms,
+        "brian2": b2,
+        "magsynapse_replicas_per_s": len(mgs) / ms["cold_e2e_s"],
+        "brian2_replicas_per_s": len(mgs) / b2["wall_s"],
+    }
+    out["ratio"] = _ratio(out["magsynapse_replicas_per_s"], out["brian2_replicas_per_s"])
+    print(f"  ratio {out['ratio']:.1f}x", flush=True)
+    return out
+
+
+def _fmt(v: Any, spec: str = ".2f") -> str:
+    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, spec)
+
+
+def write_report(out_dir: Path, res: dict[str, Any]) -> str:
+    """Write ``bench_scaling.md`` and ``bench_scaling.json``; return the markdown."""
+    cfg = res["config"]
+    lines = [
+        "# Scaling benchmark: mgnet_k in magsynapse and in Brian2",
+        "",
+        f"mgnet_k (MgNet with a fixed in-degree), T = {cfg['T']:g} s, [Mg]o = 1 mM, seed "
+        f"{cfg['seed']}; Brian2 cpp_standalone runs the script of `magsynapse export brian2 "
+        f"--model mgnet_k`, and is skipped where one thread is predicted above "
+        f"{cfg['brian2_limit_s']:.0f} s.",
+        "",
+        "| in-degree | N | synapses | magsynapse s per simulated s | recurrent events/s | "
+        "bytes/synapse | peak RSS (MB) | rate E (Hz) | Brian2 1 thread (s) | ratio | "
+        "Brian2 2 threads (s) | ratio | magsynapse 2-thread speedup |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in res["series"]:
+        b1, b2 = r.get("brian2_1"), r.get("brian2_2")
+        lines.append(
+            f"| {r['in_degree']} | {r['N']} | {r['synapses']:.2g} | "
+            f"{r['time_per_simulated_s']:.2f}{'' if r['run_is_warm'] else '*'} | "
+            f"{r['recurrent_events_per_s']:.3g} | {_fmt(r['bytes_per_synapse'], '.1f')} | "
+            f"{r['magsynapse']['peak_rss_mb']:.0f} | {r['magsynapse']['rate_E']:.2f} | "
+            f"{_fmt(b1 and b1['run_s'])} | {_fmt(r.get('run_ratio_1'), '.1f')} | "
+            f"{_fmt(b2 and b2['run_s'])} | {_fmt(r.get('run_ratio_2'), '.1f')} | "
+            f"{_fmt(r.get('thread_speedup'))} |"
+        )
+    lines += [
+        "",
+        "\\* one call (network construction and start-up included); otherwise the second call "
+        "in the process. Ratios: Brian2's run (the binary) over magsynapse's. Bytes per "
+        "synapse: peak RSS above the smallest network's process, over the synapses.",
+        "",
+        "## How the cost grows",
+        "",
+    ]
+    for K, g in res["growth"].items():
+        lines.append(
+            f"- in-degree {K}: run time ∝ N^{g['slope_vs_N']:.2f} and ∝ "
+            f"events^{g['slope_vs_events']:.2f}; at best {g['ns_per_recurrent_event']:.0f} ns "
+            "per recurrent synaptic event"
+        )
+    tp = res["throughput"]
+    lines += [
+        "",
+        f"## Throughput: {tp['replicas']} replicas at N = {tp['N']} on {tp['cores']} cores",
+        "",
+        f"- magsynapse batched: {tp['magsynapse_replicas_per_s']:.2f} replicas/s "
+        f"(end to end {tp['magsynapse']['cold_e2e_s']:.2f} s)",
+        f"- Brian2, compiled once, [Mg]o as a run argument: {tp['brian2_replicas_per_s']:.2f} "
+        f"replicas/s (end to end {tp['brian2']['wall_s']:.2f} s)",
+        f"- ratio {tp['ratio']:.1f}× (target ≥ {TARGET_THROUGHPUT_RATIO:g}×)",
+        "",
+        "## Targets",
+        "",
+    ]
+    by = {(r["in_degree"], r["N"]): r for r in res["series"]}
+    for N in TARGET_SIZES:
+        r = by.get((100, N))
+        if r is None:
+            lines.append(f"- N = {N}: not measured")
+            continue
+        ratio, speed = r.get("run_ratio_1"), r.get("thread_speedup")
+        ok_r = None if ratio is None else ratio >= TARGET_RUN_RATIO
+        ok_s = None if speed is None else speed >= TARGET_THREAD_SPEEDUP
+        lines.append(
+            f"- N = {N}: run phase ≥ {TARGET_RUN_RATIO:g}× Brian2 (1 thread each): "
+            f"{_fmt(ratio, '.1f')}× — {_verdict(ok_r)}; 2 threads ≥ "
+            f"{TARGET_THREAD_SPEEDUP:g}× 1 thread: {_fmt(speed)}× — {_verdict(ok_s)}"
+        )
+    big = by.get((1000, 100000))
+    if big is not None:
+        lines.append(
+            f"- N = 100000, in-degree 1000: {big['run_s']:.0f} s (under 300 s: "
+            f"{_verdict(big['run_s'] < 300)}), peak {big['magsynapse']['peak_rss_mb'] / 1024:.1f} "
+            f"GB (under 16 GB: {_verdict(big['magsynapse']['peak_rss_mb'] < 16 * 1024)})"
+        )
+    return write_outputs(out_dir, "bench_scaling", lines, res)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", required=True, help="output folder")
+    ap.add_argument("--quick", action="store_true", help="small sizes, T = 0.2 s")
+    ap.add_argument("--T", type=float, default=1.0, help="simulated time, s")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--brian2-limit", type=float, default=BRIAN2_LIMIT_S, help="s")
+    args = ap.parse_args(argv)
+    series, T = (QUICK_SERIES, 0.2) if args.quick else (SERIES, args.T)
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cpu0 = _cpu_counters()
+    t0 = time.perf_counter()
+    res: dict[str, Any] = {
+        "config": {
+            "T": T,
+            "seed": args.seed,
+            "quick": args.quick,
+            "brian2_limit_s": args.brian2_limit,
+        },
+        "machine": machine_info(),
+    }
+    res["series"] = bench_series(series, T, args.seed, args.brian2_limit)
+    res["growth"] = growth(res["series"])
+    res["throughput"] = bench_throughput(THROUGHPUT_N, list(SWEEP_MG), T, args.seed)
+    res["bench_wall_s"] = time.perf_counter() - t0
+    res["contention"] = contention(cpu0)
+    print()
+    print(write_report(out_dir, res))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
