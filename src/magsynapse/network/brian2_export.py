@@ -155,9 +155,13 @@ def brian2_script(config: NetworkConfig | str = "mgnet") -> str:
     p = brian2_parameters(config)
     kind = "AdEx" if p["adex"] else "LIF"
     rule = "bistable plastic" if p["plastic"] else "static"
+    if p["k_exc"] + p["k_inh"]:
+        wiring = f"{p['k_exc']} excitatory and {p['k_inh']} inhibitory inputs per neuron"
+    else:
+        wiring = f"every pair connected with probability {p['p']:g}"
     header = (
         f'"""{p["name"]} in Brian2: {p["N"]} conductance-based {kind} neurons '
-        f"({p['N_E']} excitatory),\n{rule} E->E synapses.\n\n"
+        f"({p['N_E']} excitatory),\n{wiring}, {rule} E->E synapses.\n\n"
         f"Exported by {p['exported_by']} (magsynapse export brian2). Every number of the\n"
         "network is in PARAMETERS, with its unit. V, adaptation, calcium and efficacy are\n"
         "integrated with Brian2's euler method at dt (heun for efficacy noise), the\n"
