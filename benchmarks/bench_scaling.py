@@ -140,6 +140,29 @@ def growth(rows: list[dict]) -> dict[int, dict[str, float]]:
     return out
 
 
+def cost_split(rows: list[dict], T: float, dt_ms: float = 0.1) -> dict[str, float]:
+    """Least-squares fit over every point of run time = a × neuron-steps + b × recurrent
+    events (no intercept): ``a`` (ns per neuron per step: drive, membrane, threshold) and
+    ``b`` (ns per recurrent synaptic event: transmission and plasticity), and the share
+    of each in every point's time."""
+    steps = T * 1000.0 / dt_ms
+    x1 = [r["N"] * steps for r in rows]
+    x2 = [r["recurrent_events_per_s"] * r["run_s"] for r in rows]
+    y = [r["run_s"] for r in rows]
+    s11 = sum(a * a for a in x1)
+    s22 = sum(b * b for b in x2)
+    s12 = sum(a * b for a, b in zip(x1, x2, strict=True))
+    s1y = sum(a * c for a, c in zip(x1, y, strict=True))
+    s2y = sum(b * c for b, c in zip(x2, y, strict=True))
+    det = s11 * s22 - s12 * s12
+    a = (s1y * s22 - s2y * s12) / det
+    b = (s2y * s11 - s1y * s12) / det
+    for r, n, e in zip(rows, x1, x2, strict=True):
+        r["neuron_share"] = a * n / r["run_s"]
+        r["event_share"] = b * e / r["run_s"]
+    return {"ns_per_neuron_step": a * 1e9, "ns_per_event": b * 1e9}
+
+
 def _slope(x: list[float], y: list[float]) -> float:
     lx, ly = [math.log(v) for v in x], [math.log(v) for v in y]
     mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
@@ -213,6 +236,20 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
             f"events^{g['slope_vs_events']:.2f}; at best {g['ns_per_recurrent_event']:.0f} ns "
             "per recurrent synaptic event"
         )
+    cs = res["cost_split"]
+    lines += [
+        "",
+        f"Where the time goes (a least-squares fit over all points of run time = a × "
+        f"neuron-steps + b × recurrent events): a = {cs['ns_per_neuron_step']:.1f} ns per "
+        f"neuron per step (Poisson drive, membrane, threshold), b = {cs['ns_per_event']:.0f} "
+        "ns per recurrent synaptic event (transmission, calcium, efficacy). Share of the "
+        "neuron part: "
+        + ", ".join(
+            f"{r['neuron_share']:.0%} (in-degree {r['in_degree']}, N = {r['N']})"
+            for r in res["series"]
+        )
+        + ".",
+    ]
     tp = res["throughput"]
     lines += [
         "",
@@ -276,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     res["series"] = bench_series(series, T, args.seed, args.brian2_limit)
     res["growth"] = growth(res["series"])
+    res["cost_split"] = cost_split(res["series"], T)
     res["throughput"] = bench_throughput(THROUGHPUT_N, list(SWEEP_MG), T, args.seed)
     res["bench_wall_s"] = time.perf_counter() - t0
     res["contention"] = contention(cpu0)
