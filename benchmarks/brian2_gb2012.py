@@ -30,6 +30,7 @@ Usage as a script::
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import os
 import subprocess
@@ -47,8 +48,10 @@ from magsynapse.synapse.brian2_export import DT_MS
 SCALAR_KEYS = ("compile_s", "run_s", "loop_s", "total_s", "target", "brian2_version")
 
 
+@functools.cache
 def exported_script() -> Any:
-    """The script of ``magsynapse export brian2 --synapse --set DP``, imported as a module."""
+    """The script of ``magsynapse export brian2 --synapse --set DP``, imported as a module
+    (once per process)."""
     from magsynapse.synapse.brian2_export import brian2_script
 
     with tempfile.TemporaryDirectory(prefix="brian2_gb2012_script_") as d:

@@ -41,6 +41,7 @@ Usage as a script (several ``--mg`` values run :func:`sweep_mg`)::
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import math
@@ -60,10 +61,11 @@ HUGEPAGES_ENV = {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"}
 HUGEPAGES_MIN_N = 10000
 
 
+@functools.cache
 def exported_script(N: int, model: str = "mgnet", in_degree: int = 0) -> Any:
     """The script of ``magsynapse export brian2 --model MODEL`` at ``N`` neurons (and
     ``in_degree`` inputs per neuron when > 0), imported as a module (its ``PARAMETERS``,
-    ``build_network`` and ``observables`` are used)."""
+    ``build_network`` and ``observables`` are used); once per process and arguments."""
     from magsynapse.network import load_config
     from magsynapse.network.brian2_export import brian2_script
 

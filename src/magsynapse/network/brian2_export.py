@@ -20,23 +20,17 @@ rules other than the bistable one are refused.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import MagsynapseError
 from ..receptors import get_block_model
 from ..results import write_text
+from ..script_templates import fill_template
 from ..synapse.params import BISTABLE_SETS
 from ..synapse.rules import RULES
 from . import brian2_script
 from .config import NetworkConfig, load_config
-
-#: The line of :mod:`.brian2_script` below which the template is copied.
-BODY_MARKER = "# --- exported script ---"
-
-#: The template's line that the exporter replaces by the network's numbers.
-PARAMETERS_LINE = "PARAMETERS: dict = {}  # the exporter writes the network's numbers here"
 
 #: Unit of every parameter that Brian2 reads as a quantity (the script's own table).
 UNITS = brian2_script.QUANTITIES
@@ -128,14 +122,6 @@ def brian2_parameters(config: NetworkConfig | str = "mgnet") -> dict[str, Any]:
     }
 
 
-def _template_body() -> str:
-    text = resources.files(__package__).joinpath("brian2_script.py").read_text("utf-8")
-    _, sep, body = text.partition(BODY_MARKER + "\n")
-    if not sep:  # pragma: no cover - a packaging error
-        raise RuntimeError("brian2_script.py lacks its body marker")
-    return body
-
-
 def brian2_script(config: NetworkConfig | str = "mgnet") -> str:
     """The text of a runnable Brian2 script of the network ``config``.
 
@@ -173,10 +159,7 @@ def brian2_script(config: NetworkConfig | str = "mgnet") -> str:
         "    python this_file.py --mg 0.1,1,2 --target cpp_standalone --out sweep.json\n"
         '"""\n\n'
     )
-    body = _template_body()
-    if PARAMETERS_LINE not in body:  # pragma: no cover - a packaging error
-        raise RuntimeError("brian2_script.py lacks its PARAMETERS line")
-    return header + body.replace(PARAMETERS_LINE, _render(p), 1)
+    return fill_template(__package__, header, p, {**UNITS, **PLAIN_UNITS})
 
 
 #: Units of the parameters that Brian2 reads as plain numbers, for the script's comments.
@@ -189,17 +172,6 @@ PLAIN_UNITS = {
     "block_k": "mM",
     "block_a": "1/mV",
 }
-
-
-def _render(p: dict[str, Any]) -> str:
-    """``PARAMETERS = {...}`` with one entry per line and its unit as a comment."""
-    lines = ["PARAMETERS = {"]
-    for key, value in p.items():
-        unit = PLAIN_UNITS.get(key) or UNITS.get(key)
-        comment = f"  # {unit}" if unit and unit != "1" else ""
-        lines.append(f"    {key!r}: {value!r},{comment}")
-    lines.append("}")
-    return "\n".join(lines).replace("'", '"')
 
 
 def export_brian2(path: str | os.PathLike, config: NetworkConfig | str = "mgnet") -> Path:

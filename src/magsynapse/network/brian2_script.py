@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-PARAMETERS: dict = {}  # the exporter writes the network's numbers here
+PARAMETERS: dict = {}  # the exporter writes the numbers here
 
 #: Unit of every parameter that Brian2 reads as a quantity ("1": a plain number).
 QUANTITIES = {
@@ -225,9 +225,8 @@ def simulate(mg_values, seed=1, T=1.0, target="auto", directory=None, threads=1,
     import brian2 as b2
 
     mgs = [float(m) for m in mg_values]
-    keys = ("rate_E", "rate_I", "rho_mean", "run_s")
+    keys = ("rate_E", "rate_I", "rho_mean", "run_s") + (("spikes",) if spikes else ())
     out = {k: [] for k in keys}
-    out["spikes"] = []
     standalone = target == "cpp_standalone"
     tmp = None
     t0 = time.perf_counter()
@@ -270,8 +269,6 @@ def simulate(mg_values, seed=1, T=1.0, target="auto", directory=None, threads=1,
             b2.set_device("runtime")
         if tmp is not None:
             tmp.cleanup()
-    if not spikes:
-        del out["spikes"]
     return out | {
         "mg": mgs,
         "seed": int(seed),

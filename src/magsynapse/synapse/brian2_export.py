@@ -17,19 +17,15 @@ from __future__ import annotations
 
 import math
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import MagsynapseError
 from ..results import write_text
+from ..script_templates import fill_template
 from .calcium import c_pre_effective
 from .params import BISTABLE_SETS
 
-#: The line of :mod:`.brian2_script` below which the template is copied.
-BODY_MARKER = "# --- exported script ---"
-#: The template's line that the exporter replaces by the synapse's numbers.
-PARAMETERS_LINE = "PARAMETERS: dict = {}  # the exporter writes the synapse's numbers here"
 #: Integration time step of the script, ms.
 DT_MS = 0.1
 #: Units of the parameters, for the script's comments.
@@ -88,15 +84,6 @@ def brian2_script(
     (True, False)
     """
     p = brian2_parameters(parameter_set, mg, block_model)
-    template = resources.files(__package__).joinpath("brian2_script.py").read_text("utf-8")
-    _, sep, body = template.partition(BODY_MARKER + "\n")
-    if not sep or PARAMETERS_LINE not in body:  # pragma: no cover - a packaging error
-        raise RuntimeError("synapse/brian2_script.py lacks its markers")
-    lines = ["PARAMETERS = {"]
-    for key, value in p.items():
-        comment = f"  # {UNITS[key]}" if key in UNITS else ""
-        lines.append(f"    {key!r}: {value!r},{comment}".replace("'", '"'))
-    lines.append("}")
     header = (
         f'"""STDP pairing protocol of the bistable set {parameter_set} (Graupner & Brunel 2012)'
         f"\nin Brian2, at [Mg]o = {mg:g} mM.\n\n"
@@ -107,7 +94,7 @@ def brian2_script(
         "    python this_file.py --dts=-20,10 --rho-init 0.2,0.8 --sigma 0 --out rho.json\n"
         '"""\n\n'
     )
-    return header + body.replace(PARAMETERS_LINE, "\n".join(lines), 1)
+    return fill_template(__package__, header, p, UNITS)
 
 
 def export_brian2(

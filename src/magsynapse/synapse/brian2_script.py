@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-PARAMETERS: dict = {}  # the exporter writes the synapse's numbers here
+PARAMETERS: dict = {}  # the exporter writes the numbers here
 
 #: Time of the first presynaptic spike, ms.
 FIRST_PRE_MS = 100.0
