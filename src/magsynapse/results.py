@@ -149,7 +149,8 @@ def annotate(
     return ds
 
 
-#: Characters that a partial file's name adds to the result's name (``written_atomically``).
+#: Characters that a partial file's name adds to the result's name (``written_atomically``;
+#: the probe of ``check_writable`` adds fewer).
 PARTIAL_NAME_EXTRA = len(f"..{2**32}-{0:08x}.partial")
 
 
@@ -183,11 +184,16 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
                     f"output path {str(path)!r} lies under a file, {str(folder)!r}"
                 )
         parent.mkdir(parents=True, exist_ok=True)
-        existed = path.exists()
-        with open(path, "ab"):
-            pass
-        if not existed:
-            path.unlink()
+        if path.exists():
+            with open(path, "ab"):
+                pass
+        else:
+            # a probe of its own beside it, never the path itself: another writer may be
+            # renaming its result into place at this moment
+            probe = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.probe")
+            with open(probe, "xb"):
+                pass
+            probe.unlink()
     except OSError as exc:
         raise MagsynapseError(
             f"output path {str(path)!r} is not writable ({exc.strerror or exc})"
