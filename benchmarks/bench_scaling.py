@@ -12,7 +12,8 @@ measures the engine on networks that stay awake:
    RSS, one thread; Brian2 cpp_standalone (the script of ``magsynapse export brian2``)
    with one thread and with two, at every point where its one-thread run is predicted
    (from the previous size, by the synapse count) to finish within
-   :data:`BRIAN2_LIMIT_S`; magsynapse with two threads at the sizes of the targets.
+   :data:`BRIAN2_LIMIT_S`; magsynapse with two threads (one network split between
+   them) at every point, and whether its numbers equal those of one thread.
 2. Throughput: replicas per second at N = 4000 (in-degree 100), 8 [Mg]o values, end to
    end in a fresh process: magsynapse batched (every core) against Brian2 compiled once
    and run once per value with [Mg]o as a run argument (every core: OpenMP threads).
@@ -84,10 +85,13 @@ def _point(N: int, K: int, T: float, seed: int, limit: float, predicted: float |
         "external_events_per_s": N * EXTERNAL_RATE * T / run,
     }
     print(f"  run {run:.2f} s, peak RSS {ms['peak_rss_mb']:.0f} MB", flush=True)
-    if N in TARGET_SIZES:
-        ms2 = time_magsynapse(N, 1.0, seed, T, threads=2, model="mgnet_k", in_degree=K, warm=warm)
-        row["magsynapse_2"] = ms2
-        row["thread_speedup"] = _ratio(run, ms2["warm_s"] if warm else ms2["first_s"])
+    print(f"in-degree {K}, N = {N}: magsynapse (2 threads) ...", flush=True)
+    ms2 = time_magsynapse(N, 1.0, seed, T, threads=2, model="mgnet_k", in_degree=K, warm=warm)
+    row["magsynapse_2"] = ms2
+    row["run_2_s"] = ms2["warm_s"] if warm else ms2["first_s"]
+    row["thread_speedup"] = _ratio(run, row["run_2_s"])
+    # one network on two threads must give the numbers of one thread
+    row["threads_same_numbers"] = all(ms[k] == ms2[k] for k in ("rate_E", "rate_I", "rho_mean"))
     if predicted is not None and predicted > limit:
         print(f"  Brian2 skipped: predicted {predicted:.0f} s > {limit:.0f} s", flush=True)
         row["brian2_skipped_predicted_s"] = predicted
@@ -98,7 +102,7 @@ def _point(N: int, K: int, T: float, seed: int, limit: float, predicted: float |
             N, 1.0, seed, T=T, threads=threads, model="mgnet_k", in_degree=K
         )
         row[f"brian2_{threads}"] = b2
-        row[f"run_ratio_{threads}"] = _ratio(b2["run_s"], run)
+        row[f"run_ratio_{threads}"] = _ratio(b2["run_s"], run if threads == 1 else row["run_2_s"])
         print(f"    run {b2['run_s']:.2f} s (loop {b2['loop_s']:.2f} s)", flush=True)
     return row
 
@@ -207,8 +211,9 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         "",
         "| in-degree | N | synapses | magsynapse s per simulated s | recurrent events/s | "
         "bytes/synapse | peak RSS (MB) | rate E (Hz) | Brian2 1 thread (s) | ratio | "
-        "Brian2 2 threads (s) | ratio | magsynapse 2-thread speedup |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "magsynapse 2 threads (s) | Brian2 2 threads (s) | ratio | magsynapse 2-thread "
+        "speedup | same numbers |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in res["series"]:
         b1, b2 = r.get("brian2_1"), r.get("brian2_2")
@@ -218,13 +223,16 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
             f"{r['recurrent_events_per_s']:.3g} | {_fmt(r['bytes_per_synapse'], '.1f')} | "
             f"{r['magsynapse']['peak_rss_mb']:.0f} | {r['magsynapse']['rate_E']:.2f} | "
             f"{_fmt(b1 and b1['run_s'])} | {_fmt(r.get('run_ratio_1'), '.1f')} | "
-            f"{_fmt(b2 and b2['run_s'])} | {_fmt(r.get('run_ratio_2'), '.1f')} | "
-            f"{_fmt(r.get('thread_speedup'))} |"
+            f"{_fmt(r['run_2_s'])} | {_fmt(b2 and b2['run_s'])} | "
+            f"{_fmt(r.get('run_ratio_2'), '.1f')} | {_fmt(r.get('thread_speedup'))} | "
+            f"{'yes' if r['threads_same_numbers'] else 'NO'} |"
         )
     lines += [
         "",
         "\\* one call (network construction and start-up included); otherwise the second call "
-        "in the process. Ratios: Brian2's run (the binary) over magsynapse's. Bytes per "
+        "in the process. Ratios: Brian2's run (the binary) over magsynapse's, with as many "
+        "threads each. Same numbers: rates and mean efficacy of one network on 2 threads "
+        "equal those on 1, to the last bit. Bytes per "
         "synapse: peak RSS above the smallest network's process, over the synapses.",
         "",
         "## How the cost grows",

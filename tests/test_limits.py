@@ -41,9 +41,12 @@ def test_network_estimate_counts_synapses_and_replicas():
     cfg = load_config("mgnet").replace(network={"N": 10_000})
     assert expected_synapses(cfg) == pytest.approx(10_000 * 9_999 * 0.1)
     one = memory_estimate(cfg, 1, 1, 0)
-    # a second network doubles the connectivity, a second replica adds its E->E state
-    # and its spike slots (1000 at T = 0)
-    assert memory_estimate(cfg, 2, 1, 0) - one == pytest.approx(expected_synapses(cfg) * 21.0)
+    # a second network doubles the connectivity (its synapses, and where each of its
+    # 10 000 rows begins in each of its 10 blocks and ends), a second replica adds its
+    # E->E state and its spike slots (1000 at T = 0)
+    assert memory_estimate(cfg, 2, 1, 0) - one == pytest.approx(
+        expected_synapses(cfg) * 21.0 + 10_000 * 11 * 8.0
+    )
     assert memory_estimate(cfg, 1, 2, 0) - one == pytest.approx(
         expected_synapses(cfg) * 0.64 * 40.0 + 1000 * 12.0
     )

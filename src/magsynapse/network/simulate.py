@@ -38,6 +38,7 @@ from .backends import (
     Stimuli,
     get_backend,
 )
+from .backends.base import n_blocks
 from .config import NetworkConfig, load_config
 from .dataset import Layout, build_dataset, onto_conditions
 from .params import parameter_record
@@ -157,6 +158,8 @@ BYTES_PER_SYNAPSE = 21.0
 BYTES_PER_PLASTIC_SYNAPSE = 40.0
 #: Bytes per kept spike slot (time and neuron index); slots for 200 Hz per neuron.
 BYTES_PER_SPIKE_SLOT = 12.0
+#: Bytes per neuron and block of a network's connectivity (where each row's block begins).
+BYTES_PER_ROW_BLOCK = 8.0
 
 
 def expected_synapses(cfg: NetworkConfig) -> float:
@@ -184,8 +187,9 @@ def memory_estimate(cfg: NetworkConfig, networks: int, replicas: int, n_steps: i
     syn = expected_synapses(cfg)
     ee = syn * cfg.network.exc_fraction**2
     slots = cfg.network.N * n_steps * cfg.network.dt / 1000.0 * 200.0 + 1000.0
+    row_blocks = cfg.network.N * (n_blocks(cfg.network.N) + 1.0)
     return (
-        networks * syn * BYTES_PER_SYNAPSE
+        networks * (syn * BYTES_PER_SYNAPSE + row_blocks * BYTES_PER_ROW_BLOCK)
         + replicas * ee * BYTES_PER_PLASTIC_SYNAPSE
         + replicas * slots * BYTES_PER_SPIKE_SLOT
     )
@@ -265,7 +269,10 @@ def simulate_network(
         Initial E→E efficacies: a value, or ``f(pre, post)`` of the synapses' neuron
         indices (e.g. a stored assembly).
     threads : int, optional
-        Replicas run in parallel threads (default: numba's thread count).
+        Threads (default: numba's thread count, at most ``NUMBA_NUM_THREADS``): replicas
+        run in parallel, or, when a large network has fewer replicas than threads, each
+        one's neurons are split between them (:func:`.backends.numba_cpu.split_threads`);
+        the numbers do not depend on it.
     backend : str
         The registered backend that runs them (:mod:`.backends`).
 
@@ -396,7 +403,8 @@ def run_replicas(
         ``f(pre, post)`` of the synapses' neuron indices, or a dict of arrays per job
         ``(mg index, seed index)`` (e.g. the efficacies a previous run learned).
     threads : int, optional
-        Replicas run at once (default: numba's thread count).
+        Threads for the replicas (default: numba's thread count; see
+        :func:`simulate_network`).
     diagnostics : bool
         Plastic synapses also record their summed presynaptic calcium and their time
         above each threshold (``ReplicaResult.ca_pre``, ``state``); for the default

@@ -38,6 +38,21 @@ STIM_DTYPE = np.dtype(
 )
 
 
+#: Neurons per block. A network's neurons are split into consecutive blocks of this size
+#: (the last one shorter); a block is the unit of work one thread takes within a step and
+#: owns its random stream, so a replica's numbers do not depend on how many threads run it.
+BLOCK = 1024
+
+
+def n_blocks(n: int) -> int:
+    """Blocks of a network of ``n`` neurons.
+
+    >>> n_blocks(1000), n_blocks(1024), n_blocks(10000)
+    (1, 1, 10)
+    """
+    return max(1, -(-n // BLOCK))
+
+
 class Wiring(NamedTuple):
     """How a network is connected: every ordered pair independently with probability
     ``p`` (``k_exc = k_inh = 0``), or exactly ``k_exc`` excitatory and ``k_inh``
@@ -57,7 +72,9 @@ class Connectivity(NamedTuple):
 
     Kinds (``out_kind``): 0 E→E (plastic, index in ``out_syn``), 1 E→I, 2 I→E, 3 I→I.
     Plastic E→E synapses are numbered in presynaptic order, so that a spike's synapses are
-    contiguous; ``in_ptr``/``in_syn`` list those onto each neuron.
+    contiguous; ``in_ptr``/``in_syn`` list those onto each neuron. Each row's targets are
+    in increasing order, so the connections of neuron j onto the neurons of block b
+    (:data:`BLOCK` neurons each) are ``out_block[j, b]`` to ``out_block[j, b + 1]``.
     """
 
     out_ptr: np.ndarray  #: (N + 1,) int64, row pointers
@@ -68,6 +85,7 @@ class Connectivity(NamedTuple):
     ee_post: np.ndarray  #: (S,) int32, postsynaptic neuron of each plastic synapse
     in_ptr: np.ndarray  #: (N + 1,) int64, row pointers of the synapses onto each neuron
     in_syn: np.ndarray  #: (S,) int32, plastic synapses sorted by postsynaptic neuron
+    out_block: np.ndarray  #: (N, n_blocks + 1) int64, where each row's block b begins
 
 
 class Replica(NamedTuple):

@@ -1,4 +1,5 @@
-"""The numba CPU backend: one compiled loop per replica, replicas in parallel threads.
+"""The numba CPU backend: one compiled loop per replica; replicas in parallel threads, or
+one replica's neuron blocks on every thread (:func:`split_threads`).
 
 Numerics (docs/network.md):
 
@@ -19,8 +20,13 @@ Numerics (docs/network.md):
   recorded, with closed-form threshold crossings and the synapse layer's exact segment
   integrator. No per-synapse work is done on quiet steps, and none at a postsynaptic
   spike.
-* Random numbers: one xoshiro256** stream per replica, keyed by the root seed, so a replica
-  is identical alone, in a batch or on another worker.
+* Blocks: a step advances the neurons block by block (:data:`.base.BLOCK` neurons), then
+  delivers the step's spikes block by block, each block receiving onto its own neurons and
+  their plastic synapses; the blocks of a pass are independent, so they run on as many
+  threads as are given (network-parallel) with the same numbers as on one.
+* Random numbers: xoshiro256** streams keyed by the root seed, one per block of a replica
+  (block b: stream (key, b)), so a replica is identical alone, in a batch, on another
+  worker or on any number of threads.
 
 The kernels read the parameter record (:data:`..params.PARAM_DTYPE`) by field name.
 """
@@ -39,6 +45,7 @@ from ...receptors.block import unblocked, unblocked_vectorised
 from ...synapse.kernels import _seed_state
 from .base import (
     BACKENDS,
+    BLOCK,
     Backend,
     Connectivity,
     Replica,
@@ -47,6 +54,7 @@ from .base import (
     RunPlan,
     Stimuli,
     Wiring,
+    n_blocks,
 )
 from .numba_draws import N_CDF, drive_pass, poisson_cdf, poisson_inv, uniform
 from .numba_graph import build_connectivity
@@ -54,20 +62,27 @@ from .numba_plastic import POST_BUFFER, touch
 
 
 @nb.njit(cache=True, error_model="numpy")
-def _membrane(cells, q, mg_k):  # pragma: no cover - compiled
-    """One forward-Euler step of every neuron's V (refractory neurons held at V_reset,
-    their NMDA calcium load and adaptation frozen) and the exact conductance decays.
-    ``cells`` = (v, ga, gg, na, nb, ref, w_ad, ca_load). Branch-free so that it
-    vectorises; AdEx and LIF are separate loops."""
-    v, ga, gg, na, nb_, ref, w_ad, ca_load = cells
+def _membrane(cells, q, mg_k, lo, hi):  # pragma: no cover - compiled
+    """One forward-Euler step of V for neurons lo … hi − 1 (refractory neurons held at
+    V_reset, their NMDA calcium load and adaptation frozen) and the exact conductance
+    decays. ``cells`` = (v, ga, gg, na, nb, ref, w_ad, ca_load). Branch-free so that it
+    vectorises (over views of the block, whose indices are known to be non-negative);
+    AdEx and LIF are separate loops."""
+    v, ga, gg, na, nb_ = (
+        cells[0][lo:hi],
+        cells[1][lo:hi],
+        cells[2][lo:hi],
+        cells[3][lo:hi],
+        cells[4][lo:hi],
+    )
+    ref, w_ad, ca_load = cells[5][lo:hi], cells[6][lo:hi], cells[7][lo:hi]
     dt, c_m, gl, el, ee, ei = q.dt, q.c_m, q.g_l, q.e_l, q.e_exc, q.e_inh
     vreset, scale, ba, g_tonic = q.v_reset, q.nmda_scale, q.block_a, q.g_tonic
     da, dg, dnd, dnr = q.decay_ampa, q.decay_gaba, q.decay_nmda_d, q.decay_nmda_r
     fca, thr = q.f_ca, q.load_thr
     vt, delta_t, a_ad, tau_w = q.v_t, q.delta_t, q.a, q.tau_w
-    n = v.shape[0]
     if q.adex:
-        for i in range(n):
+        for i in range(hi - lo):
             vi = v[i]
             free = ref[i] <= 0
             i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) * unblocked_vectorised(vi, mg_k, ba)
@@ -82,7 +97,7 @@ def _membrane(cells, q, mg_k):  # pragma: no cover - compiled
             na[i] *= dnd
             nb_[i] *= dnr
     else:
-        for i in range(n):
+        for i in range(hi - lo):
             vi = v[i]
             free = ref[i] <= 0
             i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) * unblocked_vectorised(vi, mg_k, ba)
@@ -106,10 +121,174 @@ def _n_above(v, vth):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, nogil=True)
-def run_replica(q, rep, plan, stim, rule, max_spikes, stop):  # pragma: no cover - compiled
+def _advance_block(
+    b, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+):  # pragma: no cover - compiled
+    """Step ``step`` of the neurons of block b: Poisson drive and stimuli onto AMPA (from
+    the block's stream), membrane, threshold and reset; the block's spikes go to
+    ``spikes[0][lo:]`` and their count to ``spikes[1][b]``. Plastic runs: each spike of an
+    E cell enters its neuron's buffer, whose incoming synapses are brought up to date
+    before the buffer could wrap.
+    ``streams`` = (states, spares, drive CDF); ``stim`` = (table, mask, CDFs, shared
+    counts); ``plastic_in`` = (post_buf, post_count, since_catchup, in_ptr, in_syn).
+    """
+    q = qa[0]
+    v, ga, _, _, _, ref, w_ad, _ = cells
+    states, spares, cdf = streams
+    table, mask, stim_cdf, shared = stim
+    spiked, n_block = spikes
+    post_buf, post_count, since_catchup, in_ptr, in_syn = plastic_in
+    state = states[b]
+    rng = (state, spares[b])
+    lo = b * BLOCK
+    hi = min(lo + BLOCK, v.shape[0])
+    t_now = step * q.dt
+    t_sp = (step + 1) * q.dt
+    if q.lam > 0.0:
+        drive_pass(ga[lo:hi], q.w_drive, q.lam, cdf, state)
+    for m in range(table.shape[0]):
+        if table[m].start <= t_now < table[m].stop:
+            for i in range(lo, hi):
+                if mask[m, i]:
+                    if table[m].correlated:
+                        k = shared[m]
+                    else:
+                        k = poisson_inv(uniform(state), table[m].lam, stim_cdf[m])
+                    ga[i] += table[m].weight * k
+    _membrane(cells, q, mg_k, lo, hi)
+    count = 0
+    vth = q.v_th
+    # a vectorised count first: most steps have no spike
+    for i in range(lo, hi if _n_above(v[lo:hi], vth) > 0 else lo):
+        if v[i] > vth:
+            v[i] = q.v_reset
+            ref[i] = q.n_ref
+            if q.adex:
+                w_ad[i] += q.b
+            spiked[lo + count] = i
+            count += 1
+    n_block[b] = count
+    if q.plastic:
+        for k in range(count):
+            j = spiked[lo + k]
+            if j < q.n_exc:
+                post_buf[j, post_count[j] % POST_BUFFER] = t_sp
+                post_count[j] += 1
+                since_catchup[j] += 1
+                if since_catchup[j] >= POST_BUFFER - 1:
+                    for e in range(in_ptr[j], in_ptr[j + 1]):
+                        touch(in_syn[e], t_sp, syn, q, rng, rule)
+                    since_catchup[j] = 0
+
+
+@nb.njit(cache=True, nogil=True)
+def _deliver_block(
+    b, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
+):  # pragma: no cover - compiled
+    """Transmission (no delay) of the ``n_fired`` spikes ``fired`` (in neuron order) onto
+    the neurons of block b, with the presynaptic calcium of their plastic synapses; with
+    ``catch_up``, every plastic synapse onto the block is then brought to time t."""
+    q = qa[0]
+    v, ga, gg, na, nb_ = cells[0], cells[1], cells[2], cells[3], cells[4]
+    states, spares, _ = streams
+    st = syn[0]
+    rng = (states[b], spares[b])
+    out_block, out_post, out_kind, out_syn = net.out_block, net.out_post, net.out_kind, net.out_syn
+    plastic, vgate, diag, ba, c_pre = q.plastic, q.vgate, q.diag, q.block_a, q.c_pre
+    w_ee_ampa, w_ee_nmda, w_ei_ampa, w_ei_nmda = q.w_ee_ampa, q.w_ee_nmda, q.w_ei_ampa, q.w_ei_nmda
+    w_ie, w_ii = q.w_ie_gaba, q.w_ii_gaba
+    for k in range(n_fired):
+        j = fired[k]
+        for e in range(out_block[j, b], out_block[j, b + 1]):
+            post = out_post[e]
+            kind = out_kind[e]
+            if kind == 0:
+                ga[post] += w_ee_ampa
+                s = out_syn[e]
+                if plastic:
+                    touch(s, t, syn, q, rng, rule)
+                    if vgate:
+                        inc = c_pre * unblocked(v[post], mg_k, ba)
+                    else:
+                        inc = c_pre
+                    st[s, 0] += inc
+                    if diag:
+                        ca_pre[s] += inc
+                w = w_ee_nmda * st[s, 2]
+                na[post] += w
+                nb_[post] += w
+            elif kind == 1:
+                ga[post] += w_ei_ampa
+                na[post] += w_ei_nmda
+                nb_[post] += w_ei_nmda
+            elif kind == 2:
+                gg[post] += w_ie
+            else:
+                gg[post] += w_ii
+    if catch_up and plastic:
+        in_ptr, in_syn = net.in_ptr, net.in_syn
+        for i in range(b * BLOCK, min((b + 1) * BLOCK, v.shape[0])):
+            for e in range(in_ptr[i], in_ptr[i + 1]):
+                touch(in_syn[e], t, syn, q, rng, rule)
+
+
+# The block loops of a step: on one thread, or over numba's threads (network-parallel).
+# Blocks share no neuron and no synapse (a synapse belongs to its postsynaptic neuron's
+# block), so both give the same numbers.
+
+
+@nb.njit(cache=True, nogil=True)
+def _advance_serial(
+    blocks, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+):  # pragma: no cover - compiled
+    for b in range(blocks):
+        _advance_block(b, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule)
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _advance_parallel(
+    blocks, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+):  # pragma: no cover - compiled
+    for b in nb.prange(blocks):
+        _advance_block(b, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule)
+
+
+@nb.njit(cache=True, nogil=True)
+def _deliver_serial(
+    blocks, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
+):  # pragma: no cover - compiled
+    for b in range(blocks):
+        _deliver_block(
+            b, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
+        )
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _deliver_parallel(
+    blocks, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
+):  # pragma: no cover - compiled
+    for b in nb.prange(blocks):
+        _deliver_block(
+            b, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
+        )
+
+
+@nb.njit(cache=True, nogil=True)
+def run_replica(
+    qa, rep, plan, stim, rule, max_spikes, stop, parallel
+):  # pragma: no cover - compiled
     """Simulate one replica (:class:`.base.Replica`) for ``plan.n_steps`` with the
-    parameter record ``q``; at most ``max_spikes`` spikes are kept. The loop ends early,
-    with an incomplete result, as soon as ``stop[0]`` is set (by another thread).
+    parameter record ``qa[0]`` (an array of one record, as numba's threads take it); at
+    most ``max_spikes`` spikes are kept. The loop ends early, with an incomplete result,
+    as soon as ``stop[0]`` is set (by another thread).
+
+    A step is two passes over the neuron blocks (:data:`.base.BLOCK`): every block
+    advances its neurons (:func:`_advance_block`), the spikes are gathered in neuron order,
+    then every block receives them (:func:`_deliver_block`). With ``parallel`` the blocks
+    of a pass run on numba's threads (as many as ``numba.set_num_threads`` gave the calling
+    thread); block b draws from the stream (key, b), so the numbers are the same on any
+    number of threads. The shared draws of correlated stimuli come from block 0's stream
+    at the start of a step.
 
     Stimuli (:class:`.base.Stimuli`): extra Poisson input onto AMPA of the neurons in a
     window's mask, independent per neuron or (correlated) one shared draw per step.
@@ -117,6 +296,7 @@ def run_replica(q, rep, plan, stim, rule, max_spikes, stop):  # pragma: no cover
     Returns the fields of :class:`.base.ReplicaResult`, in order, as a tuple.
     Diagnostics (``q.diag``) cost memory and time, so they are off unless asked for.
     """
+    q = qa[0]
     net = rep.net
     table, mask = stim
     v0 = rep.v0
@@ -124,22 +304,24 @@ def run_replica(q, rep, plan, stim, rule, max_spikes, stop):  # pragma: no cover
     n_steps, bin_steps = plan.n_steps, plan.bin_steps
     record_spikes, rho_steps = plan.spikes, plan.rho_steps
     n = v0.shape[0]
+    blocks = net.out_block.shape[1] - 1
     n_exc = q.n_exc
-    ca_load = np.zeros(n)
     n_stim = table.shape[0]
     shared = np.zeros(n_stim, dtype=np.int64)
     stim_cdf = np.empty((n_stim, 2, N_CDF))
     for m in range(n_stim):
         stim_cdf[m] = poisson_cdf(table[m].lam)
     dt = q.dt
-    v = v0.copy()
-    w_ad = np.zeros(n)
-    ga = np.zeros(n)
-    gg = np.zeros(n)
-    na = np.zeros(n)
-    nb_ = np.zeros(n)
-    ref = np.zeros(n, dtype=np.int64)
-    cells = (v, ga, gg, na, nb_, ref, w_ad, ca_load)
+    cells = (
+        v0.copy(),  # v
+        np.zeros(n),  # ga
+        np.zeros(n),  # gg
+        np.zeros(n),  # na
+        np.zeros(n),  # nb
+        np.zeros(n, dtype=np.int64),  # ref
+        np.zeros(n),  # w_ad
+        np.zeros(n),  # ca_load
+    )
     n_syn = rep.rho0.shape[0]
     diag = q.diag
     st = np.zeros((n_syn, 5 if diag else 3))
@@ -147,65 +329,51 @@ def run_replica(q, rep, plan, stim, rule, max_spikes, stop):  # pragma: no cover
     ca_pre = np.zeros(n_syn if diag else 0)
     post_buf = np.zeros((n, POST_BUFFER))
     post_count = np.zeros(n, dtype=np.int64)
-    since_catchup = np.zeros(n, dtype=np.int64)
     syn = (st, net.ee_post, post_buf, post_count)
-    state = np.empty(4, dtype=np.uint64)
-    _seed_state(rep.key, 0, state)
-    spare = np.zeros(2)
-    rng = (state, spare)
-    lam = q.lam
-    cdf = poisson_cdf(lam)
+    plastic_in = (post_buf, post_count, np.zeros(n, dtype=np.int64), net.in_ptr, net.in_syn)
+    states = np.empty((blocks, 4), dtype=np.uint64)
+    for b in range(blocks):
+        _seed_state(rep.key, b, states[b])
+    streams = (states, np.zeros((blocks, 2)), poisson_cdf(q.lam))
+    stim_all = (table, mask, stim_cdf, shared)
+    spiked = np.empty(n, dtype=np.int64)
+    n_block = np.zeros(blocks, dtype=np.int64)
+    spikes = (spiked, n_block)
+    fired = np.empty(n, dtype=np.int64)
     n_bins = (n_steps + bin_steps - 1) // bin_steps
     counts = np.zeros((n_bins, 2))
     spike_t = np.empty(max_spikes if record_spikes else 0)
     spike_i = np.empty(max_spikes if record_spikes else 0, dtype=np.int32)
     n_spikes = 0
     overflow = False
-    spiked = np.empty(n, dtype=np.int64)
     rho_samples = np.zeros(rho_steps.shape[0])
     r_next = 0
-    plastic = q.plastic
-    adex = q.adex
-    vgate = q.vgate
-    vth, vreset, nref = q.v_th, q.v_reset, q.n_ref
-    wdrive = q.w_drive
-    ba = q.block_a
-    out_ptr, out_post, out_kind, out_syn = net.out_ptr, net.out_post, net.out_kind, net.out_syn
-    in_ptr, in_syn = net.in_ptr, net.in_syn
+    mg_k = mg_t[0] / q.block_k
     for step in range(n_steps):
         if stopped(stop):
             break
         t_sp = (step + 1) * dt
         mg = mg_t[step] if mg_t.shape[0] > 1 else mg_t[0]
         mg_k = mg / q.block_k
-        n_sp = 0
         row = step // bin_steps
         t_now = step * dt
         for m in range(n_stim):
             if table[m].start <= t_now < table[m].stop and table[m].correlated:
-                shared[m] = poisson_inv(uniform(state), table[m].lam, stim_cdf[m])
-        # external Poisson drive and stimuli onto AMPA
-        if lam > 0.0:
-            drive_pass(ga, wdrive, lam, cdf, state)
-        for m in range(n_stim):
-            if table[m].start <= t_now < table[m].stop:
-                for i in range(n):
-                    if mask[m, i]:
-                        if table[m].correlated:
-                            k = shared[m]
-                        else:
-                            k = poisson_inv(uniform(state), table[m].lam, stim_cdf[m])
-                        ga[i] += table[m].weight * k
-        # membrane and conductances (one vectorised pass)
-        _membrane(cells, q, mg_k)
-        # threshold and reset (a vectorised count first: most steps have no spike)
-        for i in range(n if _n_above(v, vth) > 0 else 0):
-            if v[i] > vth:
-                v[i] = vreset
-                ref[i] = nref
-                if adex:
-                    w_ad[i] += q.b
-                spiked[n_sp] = i
+                shared[m] = poisson_inv(uniform(states[0]), table[m].lam, stim_cdf[m])
+        if parallel:
+            _advance_parallel(
+                blocks, step, mg_k, qa, cells, streams, stim_all, spikes, syn, plastic_in, rule
+            )
+        else:
+            _advance_serial(
+                blocks, step, mg_k, qa, cells, streams, stim_all, spikes, syn, plastic_in, rule
+            )
+        # the step's spikes in neuron order
+        n_sp = 0
+        for b in range(blocks):
+            for k in range(n_block[b]):
+                i = spiked[b * BLOCK + k]
+                fired[n_sp] = i
                 n_sp += 1
                 counts[row, 0 if i < n_exc else 1] += 1.0
                 if record_spikes:
@@ -215,67 +383,38 @@ def run_replica(q, rep, plan, stim, rule, max_spikes, stop):  # pragma: no cover
                         n_spikes += 1
                     else:
                         overflow = True
-        # post spikes enter their neuron's buffer (read lazily by the incoming synapses)
-        if plastic:
-            for k in range(n_sp):
-                j = spiked[k]
-                if j < n_exc:
-                    post_buf[j, post_count[j] % POST_BUFFER] = t_sp
-                    post_count[j] += 1
-                    since_catchup[j] += 1
-                    if since_catchup[j] >= POST_BUFFER - 1:
-                        for e in range(in_ptr[j], in_ptr[j + 1]):
-                            touch(in_syn[e], t_sp, syn, q, rng, rule)
-                        since_catchup[j] = 0
-        # synaptic transmission (no delay) and presynaptic calcium
-        for k in range(n_sp):
-            j = spiked[k]
-            for e in range(out_ptr[j], out_ptr[j + 1]):
-                post = out_post[e]
-                kind = out_kind[e]
-                if kind == 0:
-                    ga[post] += q.w_ee_ampa
-                    s = out_syn[e]
-                    if plastic:
-                        touch(s, t_sp, syn, q, rng, rule)
-                        if vgate:
-                            inc = q.c_pre * unblocked(v[post], mg_k, ba)
-                        else:
-                            inc = q.c_pre
-                        st[s, 0] += inc
-                        if diag:
-                            ca_pre[s] += inc
-                    w = q.w_ee_nmda * st[s, 2]
-                    na[post] += w
-                    nb_[post] += w
-                elif kind == 1:
-                    ga[post] += q.w_ei_ampa
-                    na[post] += q.w_ei_nmda
-                    nb_[post] += q.w_ei_nmda
-                elif kind == 2:
-                    gg[post] += q.w_ie_gaba
-                else:
-                    gg[post] += q.w_ii_gaba
+        # transmission; at requested steps every synapse is brought up to date
+        record = r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1
+        if parallel:
+            _deliver_parallel(
+                blocks, t_sp, mg_k, fired, n_sp, record, qa, cells, net, streams, syn, ca_pre, rule
+            )
+        else:
+            _deliver_serial(
+                blocks, t_sp, mg_k, fired, n_sp, record, qa, cells, net, streams, syn, ca_pre, rule
+            )
         # online reduction: mean efficacy at requested steps
         while r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1:
-            if plastic:
-                for s in range(n_syn):
-                    touch(s, t_sp, syn, q, rng, rule)
             rho_samples[r_next] = st[:, 2].mean() if n_syn > 0 else np.nan
             r_next += 1
-    if plastic:
-        t_end = n_steps * dt
-        for s in range(n_syn):
-            touch(s, t_end, syn, q, rng, rule)
+    t_end = n_steps * dt
+    if parallel:
+        _deliver_parallel(
+            blocks, t_end, mg_k, fired, 0, True, qa, cells, net, streams, syn, ca_pre, rule
+        )
+    else:
+        _deliver_serial(
+            blocks, t_end, mg_k, fired, 0, True, qa, cells, net, streams, syn, ca_pre, rule
+        )
     return (
         spike_t[:n_spikes],
         spike_i[:n_spikes],
         counts,
         st[:, 2].copy(),
         rho_samples,
-        v,
+        cells[0],
         overflow,
-        ca_load,
+        cells[7],
         ca_pre,
         st,
     )
@@ -283,7 +422,9 @@ def run_replica(q, rep, plan, stim, rule, max_spikes, stop):  # pragma: no cover
 
 @BACKENDS.register("numba_cpu")
 class NumbaCPU(Backend):
-    """Today's engine: numba-compiled loops on the CPU, one thread per replica.
+    """Today's engine: numba-compiled loops on the CPU, one thread per replica or, when
+    there are fewer replicas than threads and the network is large, a replica's neuron
+    blocks on every thread (:func:`split_threads`).
 
     >>> from magsynapse.network.backends import (RunPlan, Stimuli, STIM_DTYPE, Replica,
     ...                                          RuleKernel)
@@ -319,17 +460,43 @@ class NumbaCPU(Backend):
         dt = float(replicas[0].q["dt"]) if replicas else 0.0
         max_spikes = int(n_neurons * plan.n_steps * dt / 1000.0 * 200) + 1000
         kernel = (rule.advance, np.ascontiguousarray(rule.params, dtype=np.float64))
+        threads = min(int(threads), nb.config.NUMBA_NUM_THREADS)
+        workers, per_replica = split_threads(len(replicas), n_neurons, threads)
         stop = stop_flag()
 
         def one(rep):
+            if per_replica > 1:
+                nb.set_num_threads(per_replica)  # for the kernels this thread launches
+            qa = np.array([rep.q], dtype=rep.q.dtype)
             size = max_spikes
             while True:
-                out = ReplicaResult(*run_replica(rep.q, rep, plan, stimuli, kernel, size, stop))
+                out = run_replica(qa, rep, plan, stimuli, kernel, size, stop, per_replica > 1)
+                out = ReplicaResult(*out)
                 if not out.overflow or stop[0]:
                     return out
                 size *= 4  # pragma: no cover - only for rates above 200 Hz
 
         # the kernels run without the GIL in worker threads; Ctrl-C stops them within a
         # time step (magsynapse.interrupt)
-        with ThreadPoolExecutor(max_workers=max(1, min(threads, len(replicas)))) as pool:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             return wait_all([pool.submit(one, rep) for rep in replicas], stop)
+
+
+def split_threads(n_replicas: int, n_neurons: int, threads: int) -> tuple[int, int]:
+    """How ``threads`` threads run ``n_replicas`` replicas of ``n_neurons`` neurons:
+    (replicas at once, threads per replica). Replica-parallel (one thread each) unless the
+    network's blocks (:data:`.base.BLOCK`) offer more threads work than the replicas do;
+    then network-parallel, one replica at a time on up to one thread per block. Either
+    way a replica's numbers are the same.
+
+    >>> split_threads(8, 4000, 2), split_threads(1, 4000, 2), split_threads(1, 1000, 2)
+    ((2, 1), (1, 2), (1, 1))
+    >>> split_threads(2, 40000, 16)
+    (1, 16)
+    """
+    threads = max(1, int(threads))
+    by_replica = min(threads, max(1, n_replicas))
+    by_block = min(threads, n_blocks(n_neurons))
+    if by_block > by_replica:
+        return 1, by_block
+    return by_replica, 1

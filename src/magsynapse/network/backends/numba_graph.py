@@ -4,7 +4,10 @@
   by geometric skipping; row i's targets depend only on (key, i);
 * fixed in-degree: every neuron receives exactly k_exc excitatory and k_inh inhibitory
   inputs, drawn without replacement (Floyd's algorithm); neuron j's sources depend only
-  on (key, j)."""
+  on (key, j).
+
+Both list each neuron's targets in increasing order; :func:`_block_pointers` indexes
+every row by the blocks of its targets (:data:`.base.BLOCK`)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import numba as nb
 import numpy as np
 
 from ...synapse.kernels import _seed_state
-from .base import Connectivity, Wiring
+from .base import BLOCK, Connectivity, Wiring, n_blocks
 from .numba_draws import uniform
 
 
@@ -184,6 +187,22 @@ def _classify(out_ptr, out_post, n_exc):  # pragma: no cover - compiled
     return kind, out_syn, ee_pre, ee_post
 
 
+@nb.njit(cache=True)
+def _block_pointers(out_ptr, out_post, blocks):  # pragma: no cover - compiled
+    """(N, blocks + 1): where row j's targets in block b (neurons b·BLOCK onwards) begin,
+    for rows in increasing target order; the last column is the row's end."""
+    n = out_ptr.shape[0] - 1
+    ptr = np.empty((n, blocks + 1), dtype=np.int64)
+    for j in range(n):
+        e = out_ptr[j]
+        for b in range(blocks):
+            ptr[j, b] = e
+            while e < out_ptr[j + 1] and out_post[e] < (b + 1) * BLOCK:
+                e += 1
+        ptr[j, blocks] = out_ptr[j + 1]
+    return ptr
+
+
 def build_connectivity(n: int, n_exc: int, wiring: Wiring, key: int) -> Connectivity:
     """Random connectivity of ``n`` neurons (the first ``n_exc`` excitatory) as
     ``wiring`` says (compiled; see the module). Plastic E→E synapses are numbered in
@@ -204,4 +223,7 @@ def build_connectivity(n: int, n_exc: int, wiring: Wiring, key: int) -> Connecti
         out_ptr, out_post = _connect(n, float(wiring.p), np.uint64(key))
     kind, out_syn, ee_pre, ee_post = _classify(out_ptr, out_post, n_exc)
     in_ptr, in_syn = _incoming(ee_post, n)
-    return Connectivity(out_ptr, out_post, kind, out_syn, ee_pre, ee_post, in_ptr, in_syn)
+    out_block = _block_pointers(out_ptr, out_post, n_blocks(n))
+    return Connectivity(
+        out_ptr, out_post, kind, out_syn, ee_pre, ee_post, in_ptr, in_syn, out_block
+    )

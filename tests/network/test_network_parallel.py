@@ -1,0 +1,90 @@
+"""One network on several threads: its neurons are split into blocks, and the numbers do
+not depend on how many threads run them, nor on whether replicas or blocks are parallel."""
+
+import numba
+import numpy as np
+import pytest
+
+from magsynapse.network import Record, Stimulus, load_config, simulate_network
+from magsynapse.network.backends.base import BLOCK, Wiring, n_blocks
+from magsynapse.network.backends.numba_cpu import split_threads
+from magsynapse.network.backends.numba_graph import build_connectivity
+
+#: Three blocks, the last one partial.
+N = 2 * BLOCK + 300
+
+needs_two_threads = pytest.mark.skipif(
+    numba.config.NUMBA_NUM_THREADS < 2, reason="numba has one thread here"
+)
+
+
+@pytest.mark.parametrize("wiring", [Wiring(0.02), Wiring(0.0, 80, 20)])
+def test_block_pointers_split_every_row_by_target_block(wiring):
+    """Row j's targets in block b are exactly out_block[j, b] … out_block[j, b + 1]
+    (checked against a search of the sorted row)."""
+    net = build_connectivity(N, round(0.8 * N), wiring, key=11)
+    assert net.out_block.shape == (N, n_blocks(N) + 1) == (N, 4)
+    edges = np.arange(n_blocks(N) + 1) * BLOCK
+    for j in range(0, N, 37):
+        row = net.out_post[net.out_ptr[j] : net.out_ptr[j + 1]]
+        assert np.all(np.diff(row) > 0)
+        expected = net.out_ptr[j] + np.searchsorted(row, edges)
+        expected[-1] = net.out_ptr[j + 1]
+        np.testing.assert_array_equal(net.out_block[j], expected)
+
+
+def test_split_threads_prefers_the_larger_parallelism():
+    assert split_threads(1, 1000, 2) == (1, 1)  # one block: nothing to split
+    assert split_threads(1, N, 2) == (1, 2)
+    assert split_threads(1, N, 8) == (1, 3)  # at most one thread per block
+    assert split_threads(4, 100_000, 2) == (2, 1)  # replicas fill the threads
+    assert split_threads(0, N, 2) == (1, 2)
+
+
+def _run(cfg, threads, **kw):
+    stimuli = (
+        Stimulus(range(0, 400), 0.02, 0.08, rate=40.0, correlated=True),
+        Stimulus(range(BLOCK - 50, BLOCK + 900), 0.05, 0.12, rate=30.0),
+    )
+    record = Record(rate_bin=10.0, spikes=True, rho_times=(0.05, 0.1))
+    return simulate_network(
+        cfg, T=0.15, threads=threads, stimuli=stimuli, record=record, seed=3, **kw
+    )
+
+
+def _assert_same(a, b):
+    for name in a.data_vars:
+        np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+
+
+CONFIGS = {
+    "mgnet, noisy efficacies": load_config("mgnet").replace(
+        network={"N": N}, connectivity={"p": 0.03}, plasticity={"sigma": 2.8}
+    ),
+    "mgnet_adex": load_config("mgnet_adex").replace(network={"N": N}, connectivity={"p": 0.03}),
+    "mgnet_k": load_config("mgnet_k").replace(network={"N": N}),
+}
+
+
+@needs_two_threads
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_one_network_gives_the_same_numbers_on_one_thread_and_on_two(name):
+    cfg = CONFIGS[name]
+    one = _run(cfg, 1, mg=1.0)
+    two = _run(cfg, 2, mg=1.0)
+    assert float(one.rate_E) > 0.5 and int((one.spike_i >= 0).sum()) > 100
+    _assert_same(one, two)
+
+
+@needs_two_threads
+def test_replica_parallel_and_network_parallel_agree():
+    """Two replicas on two threads run side by side; one alone on two threads is split
+    by blocks: each replica's numbers are the same either way."""
+    cfg = CONFIGS["mgnet, noisy efficacies"]
+    batch = _run(cfg, 2, mg=[0.5, 1.0])
+    alone = _run(cfg, 2, mg=0.5)
+    sel = batch.sel(mg=0.5)
+    n = int((alone.spike_i >= 0).sum())
+    np.testing.assert_array_equal(sel.spike_i.values[:n], alone.spike_i.values[:n])
+    for name in ("rate", "rho_mean", "rho_t", "rho_hist", "ca_load_E"):
+        np.testing.assert_array_equal(sel[name].values, alone[name].values, err_msg=name)
