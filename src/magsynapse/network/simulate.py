@@ -178,7 +178,7 @@ def expected_synapses(cfg: NetworkConfig) -> float:
 def memory_estimate(cfg: NetworkConfig, networks: int, replicas: int, n_steps: int) -> float:
     """Estimated peak memory (bytes) of a run with ``networks`` connectivities and
     ``replicas`` replicas of ``n_steps`` steps, from the constants above. At N = 10 000,
-    T = 0.1 s it is 468 MB; the measured peak is 424 MB above the 300 MB of the process
+    T = 0.1 s it is 469 MB; the measured peak is 424 MB above the 300 MB of the process
     (``/usr/bin/time -f %M magsynapse network run --N 10000 --T 0.1``).
 
     >>> memory_estimate(load_config("mgnet"), 1, 1, 10_000) < 1e8

@@ -122,7 +122,7 @@ def _n_above(v, vth):  # pragma: no cover - compiled
 
 @nb.njit(cache=True, nogil=True)
 def _advance_block(
-    b, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+    b, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule
 ):  # pragma: no cover - compiled
     """Step ``step`` of the neurons of block b: Poisson drive and stimuli onto AMPA (from
     the block's stream), membrane, threshold and reset; the block's spikes go to
@@ -132,7 +132,6 @@ def _advance_block(
     ``streams`` = (states, spares, drive CDF); ``stim`` = (table, mask, CDFs, shared
     counts); ``plastic_in`` = (post_buf, post_count, since_catchup, in_ptr, in_syn).
     """
-    q = qa[0]
     v, ga, _, _, _, ref, w_ad, _ = cells
     states, spares, cdf = streams
     table, mask, stim_cdf, shared = stim
@@ -182,67 +181,73 @@ def _advance_block(
 
 
 @nb.njit(cache=True, nogil=True)
-def _deliver_block(
-    b, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
+def _deliver_blocks(
+    b0, b1, t, mg_k, fired, n_fired, catch_up, q, cells, net, streams, syn, ca_pre, rule
 ):  # pragma: no cover - compiled
     """Transmission (no delay) of the ``n_fired`` spikes ``fired`` (in neuron order) onto
-    the neurons of block b, with the presynaptic calcium of their plastic synapses; with
-    ``catch_up``, every plastic synapse onto the block is then brought to time t."""
-    q = qa[0]
+    the neurons of blocks b0 … b1 − 1, with the presynaptic calcium of their plastic
+    synapses; with ``catch_up``, every plastic synapse onto them is then brought to time
+    t. A spike's targets in these blocks are one contiguous part of its row, taken in
+    order; a plastic synapse draws from its postsynaptic neuron's block's stream."""
     v, ga, gg, na, nb_ = cells[0], cells[1], cells[2], cells[3], cells[4]
     states, spares, _ = streams
     st = syn[0]
-    rng = (states[b], spares[b])
     out_block, out_post, out_kind, out_syn = net.out_block, net.out_post, net.out_kind, net.out_syn
     plastic, vgate, diag, ba, c_pre = q.plastic, q.vgate, q.diag, q.block_a, q.c_pre
     w_ee_ampa, w_ee_nmda, w_ei_ampa, w_ei_nmda = q.w_ee_ampa, q.w_ee_nmda, q.w_ei_ampa, q.w_ei_nmda
     w_ie, w_ii = q.w_ie_gaba, q.w_ii_gaba
+    rng = (states[b0], spares[b0])
     for k in range(n_fired):
         j = fired[k]
-        for e in range(out_block[j, b], out_block[j, b + 1]):
-            post = out_post[e]
-            kind = out_kind[e]
-            if kind == 0:
-                ga[post] += w_ee_ampa
-                s = out_syn[e]
-                if plastic:
-                    touch(s, t, syn, q, rng, rule)
-                    if vgate:
-                        inc = c_pre * unblocked(v[post], mg_k, ba)
-                    else:
-                        inc = c_pre
-                    st[s, 0] += inc
-                    if diag:
-                        ca_pre[s] += inc
-                w = w_ee_nmda * st[s, 2]
-                na[post] += w
-                nb_[post] += w
-            elif kind == 1:
-                ga[post] += w_ei_ampa
-                na[post] += w_ei_nmda
-                nb_[post] += w_ei_nmda
-            elif kind == 2:
-                gg[post] += w_ie
-            else:
-                gg[post] += w_ii
+        for b in range(b0, b1):
+            if plastic:
+                rng = (states[b], spares[b])
+            for e in range(out_block[j, b], out_block[j, b + 1]):
+                post = out_post[e]
+                kind = out_kind[e]
+                if kind == 0:
+                    ga[post] += w_ee_ampa
+                    s = out_syn[e]
+                    if plastic:
+                        touch(s, t, syn, q, rng, rule)
+                        if vgate:
+                            inc = c_pre * unblocked(v[post], mg_k, ba)
+                        else:
+                            inc = c_pre
+                        st[s, 0] += inc
+                        if diag:
+                            ca_pre[s] += inc
+                    w = w_ee_nmda * st[s, 2]
+                    na[post] += w
+                    nb_[post] += w
+                elif kind == 1:
+                    ga[post] += w_ei_ampa
+                    na[post] += w_ei_nmda
+                    nb_[post] += w_ei_nmda
+                elif kind == 2:
+                    gg[post] += w_ie
+                else:
+                    gg[post] += w_ii
     if catch_up and plastic:
         in_ptr, in_syn = net.in_ptr, net.in_syn
-        for i in range(b * BLOCK, min((b + 1) * BLOCK, v.shape[0])):
-            for e in range(in_ptr[i], in_ptr[i + 1]):
-                touch(in_syn[e], t, syn, q, rng, rule)
+        for b in range(b0, b1):
+            rng = (states[b], spares[b])
+            for i in range(b * BLOCK, min((b + 1) * BLOCK, v.shape[0])):
+                for e in range(in_ptr[i], in_ptr[i + 1]):
+                    touch(in_syn[e], t, syn, q, rng, rule)
 
 
 # The block loops of a step: on one thread, or over numba's threads (network-parallel).
 # Blocks share no neuron and no synapse (a synapse belongs to its postsynaptic neuron's
-# block), so both give the same numbers.
+# block), so every split gives the same numbers.
 
 
 @nb.njit(cache=True, nogil=True)
 def _advance_serial(
-    blocks, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+    blocks, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule
 ):  # pragma: no cover - compiled
     for b in range(blocks):
-        _advance_block(b, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule)
+        _advance_block(b, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule)
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
@@ -250,41 +255,36 @@ def _advance_parallel(
     blocks, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
 ):  # pragma: no cover - compiled
     for b in nb.prange(blocks):
-        _advance_block(b, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule)
-
-
-@nb.njit(cache=True, nogil=True)
-def _deliver_serial(
-    blocks, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
-):  # pragma: no cover - compiled
-    for b in range(blocks):
-        _deliver_block(
-            b, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
-        )
+        _advance_block(b, step, mg_k, qa[0], cells, streams, stim, spikes, syn, plastic_in, rule)
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
 def _deliver_parallel(
     blocks, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
 ):  # pragma: no cover - compiled
-    for b in nb.prange(blocks):
-        _deliver_block(
-            b, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
+    """The blocks in one contiguous run per thread (a spike's targets in a run are one
+    part of its row, read in order)."""
+    runs = min(nb.get_num_threads(), blocks)
+    for r in nb.prange(runs):
+        b0, b1 = r * blocks // runs, (r + 1) * blocks // runs
+        _deliver_blocks(
+            b0, b1, t, mg_k, fired, n_fired, catch_up, qa[0], cells, net, streams, syn, ca_pre, rule
         )
 
 
 @nb.njit(cache=True, nogil=True)
 def run_replica(
-    qa, rep, plan, stim, rule, max_spikes, stop, parallel
+    q, qa, rep, plan, stim, rule, max_spikes, stop, parallel
 ):  # pragma: no cover - compiled
     """Simulate one replica (:class:`.base.Replica`) for ``plan.n_steps`` with the
-    parameter record ``qa[0]`` (an array of one record, as numba's threads take it); at
-    most ``max_spikes`` spikes are kept. The loop ends early, with an incomplete result,
+    parameter record ``q`` (and ``qa``, the same as an array of one record, as numba's
+    threads take it: a record given to them directly does not compile); at most
+    ``max_spikes`` spikes are kept. The loop ends early, with an incomplete result,
     as soon as ``stop[0]`` is set (by another thread).
 
     A step is two passes over the neuron blocks (:data:`.base.BLOCK`): every block
     advances its neurons (:func:`_advance_block`), the spikes are gathered in neuron order,
-    then every block receives them (:func:`_deliver_block`). With ``parallel`` the blocks
+    then every block receives them (:func:`_deliver_blocks`). With ``parallel`` the blocks
     of a pass run on numba's threads (as many as ``numba.set_num_threads`` gave the calling
     thread); block b draws from the stream (key, b), so the numbers are the same on any
     number of threads. The shared draws of correlated stimuli come from block 0's stream
@@ -296,7 +296,6 @@ def run_replica(
     Returns the fields of :class:`.base.ReplicaResult`, in order, as a tuple.
     Diagnostics (``q.diag``) cost memory and time, so they are off unless asked for.
     """
-    q = qa[0]
     net = rep.net
     table, mask = stim
     v0 = rep.v0
@@ -366,7 +365,7 @@ def run_replica(
             )
         else:
             _advance_serial(
-                blocks, step, mg_k, qa, cells, streams, stim_all, spikes, syn, plastic_in, rule
+                blocks, step, mg_k, q, cells, streams, stim_all, spikes, syn, plastic_in, rule
             )
         # the step's spikes in neuron order
         n_sp = 0
@@ -390,8 +389,21 @@ def run_replica(
                 blocks, t_sp, mg_k, fired, n_sp, record, qa, cells, net, streams, syn, ca_pre, rule
             )
         else:
-            _deliver_serial(
-                blocks, t_sp, mg_k, fired, n_sp, record, qa, cells, net, streams, syn, ca_pre, rule
+            _deliver_blocks(
+                0,
+                blocks,
+                t_sp,
+                mg_k,
+                fired,
+                n_sp,
+                record,
+                q,
+                cells,
+                net,
+                streams,
+                syn,
+                ca_pre,
+                rule,
             )
         # online reduction: mean efficacy at requested steps
         while r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1:
@@ -403,8 +415,8 @@ def run_replica(
             blocks, t_end, mg_k, fired, 0, True, qa, cells, net, streams, syn, ca_pre, rule
         )
     else:
-        _deliver_serial(
-            blocks, t_end, mg_k, fired, 0, True, qa, cells, net, streams, syn, ca_pre, rule
+        _deliver_blocks(
+            0, blocks, t_end, mg_k, fired, 0, True, q, cells, net, streams, syn, ca_pre, rule
         )
     return (
         spike_t[:n_spikes],
@@ -470,7 +482,9 @@ class NumbaCPU(Backend):
             qa = np.array([rep.q], dtype=rep.q.dtype)
             size = max_spikes
             while True:
-                out = run_replica(qa, rep, plan, stimuli, kernel, size, stop, per_replica > 1)
+                out = run_replica(
+                    rep.q, qa, rep, plan, stimuli, kernel, size, stop, per_replica > 1
+                )
                 out = ReplicaResult(*out)
                 if not out.overflow or stop[0]:
                     return out
