@@ -260,11 +260,10 @@ def _advance_parallel(
 
 @nb.njit(cache=True, nogil=True, parallel=True)
 def _deliver_parallel(
-    blocks, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
+    blocks, runs, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
 ):  # pragma: no cover - compiled
-    """The blocks in one contiguous run per thread (a spike's targets in a run are one
-    part of its row, read in order)."""
-    runs = min(nb.get_num_threads(), blocks)
+    """The blocks in ``runs`` contiguous runs, one per thread (a spike's targets in a run
+    are one part of its row, read in order)."""
     for r in nb.prange(runs):
         b0, b1 = r * blocks // runs, (r + 1) * blocks // runs
         _deliver_blocks(
@@ -274,7 +273,7 @@ def _deliver_parallel(
 
 @nb.njit(cache=True, nogil=True)
 def run_replica(
-    q, qa, rep, plan, stim, rule, max_spikes, stop, parallel
+    q, qa, rep, plan, stim, rule, max_spikes, stop, threads
 ):  # pragma: no cover - compiled
     """Simulate one replica (:class:`.base.Replica`) for ``plan.n_steps`` with the
     parameter record ``q`` (and ``qa``, the same as an array of one record, as numba's
@@ -284,11 +283,11 @@ def run_replica(
 
     A step is two passes over the neuron blocks (:data:`.base.BLOCK`): every block
     advances its neurons (:func:`_advance_block`), the spikes are gathered in neuron order,
-    then every block receives them (:func:`_deliver_blocks`). With ``parallel`` the blocks
-    of a pass run on numba's threads (as many as ``numba.set_num_threads`` gave the calling
-    thread); block b draws from the stream (key, b), so the numbers are the same on any
-    number of threads. The shared draws of correlated stimuli come from block 0's stream
-    at the start of a step.
+    then every block receives them (:func:`_deliver_blocks`). With ``threads`` > 1 the
+    blocks of a pass run on numba's threads (at most ``threads``, as many as
+    ``numba.set_num_threads`` gave the calling thread); block b draws from the stream
+    (key, b), so the numbers are the same on any number of threads. The shared draws of
+    correlated stimuli come from block 0's stream at the start of a step.
 
     Stimuli (:class:`.base.Stimuli`): extra Poisson input onto AMPA of the neurons in a
     window's mask, independent per neuron or (correlated) one shared draw per step.
@@ -348,6 +347,8 @@ def run_replica(
     rho_samples = np.zeros(rho_steps.shape[0])
     r_next = 0
     mg_k = mg_t[0] / q.block_k
+    parallel = threads > 1
+    runs = max(1, min(threads, blocks))  # of blocks, one per thread, in delivery
     for step in range(n_steps):
         if stopped(stop):
             break
@@ -386,7 +387,20 @@ def run_replica(
         record = r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1
         if parallel:
             _deliver_parallel(
-                blocks, t_sp, mg_k, fired, n_sp, record, qa, cells, net, streams, syn, ca_pre, rule
+                blocks,
+                runs,
+                t_sp,
+                mg_k,
+                fired,
+                n_sp,
+                record,
+                qa,
+                cells,
+                net,
+                streams,
+                syn,
+                ca_pre,
+                rule,
             )
         else:
             _deliver_blocks(
@@ -412,7 +426,7 @@ def run_replica(
     t_end = n_steps * dt
     if parallel:
         _deliver_parallel(
-            blocks, t_end, mg_k, fired, 0, True, qa, cells, net, streams, syn, ca_pre, rule
+            blocks, runs, t_end, mg_k, fired, 0, True, qa, cells, net, streams, syn, ca_pre, rule
         )
     else:
         _deliver_blocks(
@@ -482,9 +496,7 @@ class NumbaCPU(Backend):
             qa = np.array([rep.q], dtype=rep.q.dtype)
             size = max_spikes
             while True:
-                out = run_replica(
-                    rep.q, qa, rep, plan, stimuli, kernel, size, stop, per_replica > 1
-                )
+                out = run_replica(rep.q, qa, rep, plan, stimuli, kernel, size, stop, per_replica)
                 out = ReplicaResult(*out)
                 if not out.overflow or stop[0]:
                     return out
