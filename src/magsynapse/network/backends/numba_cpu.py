@@ -242,14 +242,6 @@ def _deliver_blocks(
 # block), so every split gives the same numbers.
 
 
-@nb.njit(cache=True, nogil=True)
-def _advance_serial(
-    blocks, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule
-):  # pragma: no cover - compiled
-    for b in range(blocks):
-        _advance_block(b, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule)
-
-
 @nb.njit(cache=True, nogil=True, parallel=True)
 def _advance_parallel(
     blocks, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
@@ -268,6 +260,48 @@ def _deliver_parallel(
         b0, b1 = r * blocks // runs, (r + 1) * blocks // runs
         _deliver_blocks(
             b0, b1, t, mg_k, fired, n_fired, catch_up, qa[0], cells, net, streams, syn, ca_pre, rule
+        )
+
+
+@nb.njit(cache=True, nogil=True)
+def _advance(
+    runs, blocks, step, mg_k, q, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+):  # pragma: no cover - compiled
+    """The advance pass: on this thread (``runs`` = 1) or over numba's threads."""
+    if runs > 1:
+        _advance_parallel(
+            blocks, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+        )
+    else:
+        for b in range(blocks):
+            _advance_block(b, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule)
+
+
+@nb.njit(cache=True, nogil=True)
+def _deliver(
+    runs, blocks, t, mg_k, fired, n_fired, catch_up, q, qa, cells, net, streams, syn, ca_pre, rule
+):  # pragma: no cover - compiled
+    """The delivery pass: on this thread (``runs`` = 1) or in ``runs`` runs of blocks."""
+    if runs > 1:
+        _deliver_parallel(
+            blocks,
+            runs,
+            t,
+            mg_k,
+            fired,
+            n_fired,
+            catch_up,
+            qa,
+            cells,
+            net,
+            streams,
+            syn,
+            ca_pre,
+            rule,
+        )
+    else:
+        _deliver_blocks(
+            0, blocks, t, mg_k, fired, n_fired, catch_up, q, cells, net, streams, syn, ca_pre, rule
         )
 
 
@@ -347,8 +381,7 @@ def run_replica(
     rho_samples = np.zeros(rho_steps.shape[0])
     r_next = 0
     mg_k = mg_t[0] / q.block_k
-    parallel = threads > 1
-    runs = max(1, min(threads, blocks))  # of blocks, one per thread, in delivery
+    runs = max(1, min(threads, blocks))  # runs of blocks, one per thread
     for step in range(n_steps):
         if stopped(stop):
             break
@@ -360,14 +393,9 @@ def run_replica(
         for m in range(n_stim):
             if table[m].start <= t_now < table[m].stop and table[m].correlated:
                 shared[m] = poisson_inv(uniform(states[0]), table[m].lam, stim_cdf[m])
-        if parallel:
-            _advance_parallel(
-                blocks, step, mg_k, qa, cells, streams, stim_all, spikes, syn, plastic_in, rule
-            )
-        else:
-            _advance_serial(
-                blocks, step, mg_k, q, cells, streams, stim_all, spikes, syn, plastic_in, rule
-            )
+        _advance(
+            runs, blocks, step, mg_k, q, qa, cells, streams, stim_all, spikes, syn, plastic_in, rule
+        )
         # the step's spikes in neuron order
         n_sp = 0
         for b in range(blocks):
@@ -385,53 +413,44 @@ def run_replica(
                         overflow = True
         # transmission; at requested steps every synapse is brought up to date
         record = r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1
-        if parallel:
-            _deliver_parallel(
-                blocks,
-                runs,
-                t_sp,
-                mg_k,
-                fired,
-                n_sp,
-                record,
-                qa,
-                cells,
-                net,
-                streams,
-                syn,
-                ca_pre,
-                rule,
-            )
-        else:
-            _deliver_blocks(
-                0,
-                blocks,
-                t_sp,
-                mg_k,
-                fired,
-                n_sp,
-                record,
-                q,
-                cells,
-                net,
-                streams,
-                syn,
-                ca_pre,
-                rule,
-            )
+        _deliver(
+            runs,
+            blocks,
+            t_sp,
+            mg_k,
+            fired,
+            n_sp,
+            record,
+            q,
+            qa,
+            cells,
+            net,
+            streams,
+            syn,
+            ca_pre,
+            rule,
+        )
         # online reduction: mean efficacy at requested steps
         while r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1:
             rho_samples[r_next] = st[:, 2].mean() if n_syn > 0 else np.nan
             r_next += 1
-    t_end = n_steps * dt
-    if parallel:
-        _deliver_parallel(
-            blocks, runs, t_end, mg_k, fired, 0, True, qa, cells, net, streams, syn, ca_pre, rule
-        )
-    else:
-        _deliver_blocks(
-            0, blocks, t_end, mg_k, fired, 0, True, q, cells, net, streams, syn, ca_pre, rule
-        )
+    _deliver(
+        runs,
+        blocks,
+        n_steps * dt,
+        mg_k,
+        fired,
+        0,
+        True,
+        q,
+        qa,
+        cells,
+        net,
+        streams,
+        syn,
+        ca_pre,
+        rule,
+    )
     return (
         spike_t[:n_spikes],
         spike_i[:n_spikes],
