@@ -299,6 +299,31 @@ def test_lazy_event_driven_plasticity_matches_clock_driven_replay(tau_s):
     np.testing.assert_allclose(integral, ref[:, 2], rtol=2e-3, atol=0.05)
 
 
+@pytest.mark.parametrize("tau_s", [0.5, 15.0])
+def test_written_out_event_path_equals_the_general_touch(tau_s):
+    """The delivery loop brings a plastic synapse up to date with its own written-out
+    copy of ``numba_plastic.touch`` (noise-free bistable rule, no diagnostics); with
+    diagnostics every update goes through ``touch`` itself, whose numbers the replay test
+    above checks. The two must give the same spikes and efficacies to the last bit."""
+    cfg = load_config("mgnet_k").replace(network={"N": 1500}, plasticity={"tau": tau_s})
+    net, v0 = network_for_seed(cfg, 4)
+    rho0 = np.full(len(net.ee_post), 0.5)
+    plan = RunPlan(2500, 100, True, np.empty(0, dtype=np.int64))
+    kernel = RuleKernel(hold_advance, np.zeros(1))
+    outs = []
+    for diagnostics in (False, True):
+        q = parameter_record(cfg, diagnostics=diagnostics)
+        assert bool(q["fast"]) and bool(q["builtin_rule"])
+        rep = Replica(net, q, np.array([1.0]), v0, rho0, np.uint64(stream_key(4)))
+        [out] = get_backend("numba_cpu").run([rep], plan, stimulus_table([], 1500, 0.1), kernel, 1)
+        outs.append(out)
+    fast, general = outs
+    assert len(fast.spike_t) > 1000 and np.max(np.abs(fast.rho - 0.5)) > 1e-3
+    np.testing.assert_array_equal(fast.spike_i, general.spike_i)
+    np.testing.assert_array_equal(fast.rho, general.rho)
+    np.testing.assert_array_equal(fast.state[:, :3], general.state[:, :3])
+
+
 def test_low_mg_gives_seizure_like_events_and_excitotoxic_load():
     """specification §6: Mg-free medium causes seizure-like events; on MgNet-AdEx events fill
     a large share of the time at 0 mM and none at 1 mM; the excitotoxic load and the

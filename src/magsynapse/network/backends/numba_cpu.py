@@ -33,6 +33,7 @@ The kernels read the parameter record (:data:`..params.PARAM_DTYPE`) by field na
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -58,7 +59,7 @@ from .base import (
 )
 from .numba_draws import N_CDF, drive_pass, poisson_cdf, poisson_inv, uniform
 from .numba_graph import build_connectivity
-from .numba_plastic import POST_BUFFER, touch
+from .numba_plastic import POST_BUFFER, rho_fast, touch
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -191,25 +192,50 @@ def _deliver_blocks(
     order; a plastic synapse draws from its postsynaptic neuron's block's stream."""
     v, ga, gg, na, nb_ = cells[0], cells[1], cells[2], cells[3], cells[4]
     states, spares, _ = streams
-    st = syn[0]
+    st, _, post_buf, post_count = syn
     out_block, out_post, out_kind, out_syn = net.out_block, net.out_post, net.out_kind, net.out_syn
     plastic, vgate, diag, ba, c_pre = q.plastic, q.vgate, q.diag, q.block_a, q.c_pre
     w_ee_ampa, w_ee_nmda, w_ei_ampa, w_ei_nmda = q.w_ee_ampa, q.w_ee_nmda, q.w_ei_ampa, q.w_ei_nmda
     w_ie, w_ii = q.w_ie_gaba, q.w_ii_gaba
-    rng = (states[b0], spares[b0])
+    # the common case is written out here on scalars: an array handed to a function,
+    # inlined or not, costs an atomic reference count per call
+    fast = plastic and q.fast and q.builtin_rule and not diag
+    tau_ca, c_post = q.tau_ca, q.c_post
     for k in range(n_fired):
         j = fired[k]
         for b in range(b0, b1):
-            if plastic:
-                rng = (states[b], spares[b])
             for e in range(out_block[j, b], out_block[j, b + 1]):
                 post = out_post[e]
                 kind = out_kind[e]
                 if kind == 0:
                     ga[post] += w_ee_ampa
                     s = out_syn[e]
+                    if fast:
+                        # numba_plastic.touch for the fast rule: ρ and calcium of s to t
+                        t_last = st[s, 1]
+                        if t > t_last:
+                            count = post_count[post]
+                            n_new = 0
+                            while n_new < count and n_new < POST_BUFFER:
+                                if post_buf[post, (count - 1 - n_new) % POST_BUFFER] <= t_last:
+                                    break
+                                n_new += 1
+                            c = st[s, 0]
+                            rho = st[s, 2]
+                            start = t_last
+                            for m in range(n_new - 1, -1, -1):
+                                tk = post_buf[post, (count - 1 - m) % POST_BUFFER]
+                                if tk > t:
+                                    continue
+                                rho = rho_fast(rho, c, tk - start, q)
+                                c = c * math.exp(-(tk - start) / tau_ca) + c_post
+                                start = tk
+                            st[s, 2] = rho_fast(rho, c, t - start, q)
+                            st[s, 0] = c * math.exp(-(t - start) / tau_ca)
+                            st[s, 1] = t
+                    elif plastic:
+                        touch(s, t, syn, q, (states[b], spares[b]), rule)
                     if plastic:
-                        touch(s, t, syn, q, rng, rule)
                         if vgate:
                             inc = c_pre * unblocked(v[post], mg_k, ba)
                         else:

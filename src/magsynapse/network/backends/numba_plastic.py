@@ -16,7 +16,7 @@ import math
 
 import numba as nb
 
-from ...synapse.kernels import advance_decaying, cubic_flow, cubic_half_step, level_step
+from ...synapse.kernels import advance_decaying, cubic_flow, cubic_half_step
 
 #: Largest supra-threshold step of the efficacy (ms); the OU part is exact, the cubic
 #: (1e-3 of the drift) is split in (Strang), so the step only bounds the splitting error.
@@ -51,24 +51,30 @@ def _advance(rho, c, length, q, rng):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
-def _level(rho, h, lvl, decay, q, rng):  # pragma: no cover - compiled
+def _level(rho, h, lvl, decay, q):  # pragma: no cover - compiled
     """Noise-free ρ after ``h`` ms at threshold level ``lvl`` (bit 0: above θ_d, bit 1:
-    above θ_p): the synapse layer's ``level_step``, written out for one short sub-step
-    (h ≤ H_MAX, h/2 < 1e-3 τ — cubic half-steps by the midpoint rule, exact linear part);
-    ``decay`` is its linear factor exp(−a h/τ) when known, else < 0."""
-    tau = q.tau
-    if h > H_MAX or 0.5 * h >= 1e-3 * tau:
-        state, spare = rng
-        return level_step(
-            rho, h, lvl, q.gamma_d, q.gamma_p, 0.0, tau, q.rho_star, H_MAX, state, spare, False
-        )
+    above θ_p), on scalars only: the synapse layer's ``level_step`` without noise (Strang
+    sub-steps of at most H_MAX, exact linear part), written out so that the per-event
+    path passes no array (an array argument costs an atomic reference count).
+    One short sub-step (h ≤ H_MAX, h/2 < 1e-3 τ) takes the cubic half-steps by the
+    midpoint rule; ``decay`` is then its linear factor exp(−a h/τ) when known, else < 0."""
+    tau, rho_star = q.tau, q.rho_star
     a = (q.gamma_p if lvl & 2 else 0.0) + (q.gamma_d if lvl & 1 else 0.0)
     m = (q.gamma_p if lvl & 2 else 0.0) / a
+    if h > H_MAX or 0.5 * h >= 1e-3 * tau:
+        n_sub = math.ceil(h / H_MAX)
+        h = h / n_sub
+        decay = math.exp(-(a / tau) * h)
+        for _ in range(n_sub):
+            rho = cubic_half_step(rho, h, tau, rho_star)
+            rho = m + (rho - m) * decay
+            rho = cubic_half_step(rho, h, tau, rho_star)
+        return rho
     if decay < 0.0:
         decay = math.exp(-a * h / tau)
-    rho = cubic_half_step(rho, h, tau, q.rho_star)
+    rho = cubic_half_step(rho, h, tau, rho_star)
     rho = m + (rho - m) * decay
-    return cubic_half_step(rho, h, tau, q.rho_star)
+    return cubic_half_step(rho, h, tau, rho_star)
 
 
 @nb.njit(cache=True, inline="always")
@@ -82,47 +88,47 @@ def _count_above(s, c, length, st, q):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
+def rho_fast(rho, c, length, q):  # pragma: no cover - compiled
+    """ρ after ``length`` ms of calcium decaying from ``c``, for the built-in bistable
+    rule without noise and θ_d < θ_p (``q.fast``), on scalars only: one logarithm gives
+    both crossing times (t_p = t_d − τ_Ca ln(θ_p/θ_d)); the full θ_p → θ_d passage uses a
+    precomputed linear factor; below θ_d the cubic flows freely."""
+    if c > q.theta_d:
+        t_d = q.tau_ca * math.log(c / q.theta_d)
+        t_p = t_d - q.gap_pd
+        t = 0.0
+        if t_p > 0.0:
+            t = min(t_p, length)
+            rho = _level(rho, t, 3, -1.0, q)
+        if t < length:
+            end = min(t_d, length)
+            full = t_p > 0.0 and end == t_d
+            rho = _level(rho, end - t, 1, q.decay_gap if full else -1.0, q)
+            t = end
+        length -= t
+    if length > 0.0:
+        rho = cubic_flow(rho, length, q.tau, q.rho_star)
+    return rho
+
+
+@nb.njit(cache=True, inline="always")
 def _segment(s, c, length, st, q, rng, rule):  # pragma: no cover - compiled
     """Advance synapse s's ρ over ``length`` ms of calcium decaying from ``c``; with
     diagnostics (``q.diag``) count the time above the thresholds.
 
     A rule other than the built-in bistable one: its compiled advance
-    (``rule = (advance, params)``, :class:`.base.RuleKernel`). The bistable rule, noise-free
-    with θ_d < θ_p (``q.fast``): one logarithm gives both crossing times
-    (t_p = t_d − τ_Ca ln(θ_p/θ_d)), the full θ_p → θ_d passage uses a precomputed linear
-    factor; otherwise the synapse layer's ``advance_decaying``.
+    (``rule = (advance, params)``, :class:`.base.RuleKernel`). The bistable rule,
+    noise-free with θ_d < θ_p (``q.fast``): :func:`rho_fast`; otherwise the synapse
+    layer's ``advance_decaying``.
     """
+    _count_above(s, c, length, st, q)
     if not q.builtin_rule:
-        _count_above(s, c, length, st, q)
         advance, params = rule
         st[s, 2] = advance(st[s, 2], c, length, q.tau_ca, params.ctypes)
-        return
-    if not q.fast:
-        _count_above(s, c, length, st, q)
+    elif q.fast:
+        st[s, 2] = rho_fast(st[s, 2], c, length, q)
+    else:
         st[s, 2] = _advance(st[s, 2], c, length, q, rng)
-        return
-    rho = st[s, 2]
-    if c > q.theta_d:
-        t_d = q.tau_ca * math.log(c / q.theta_d)
-        t_p = t_d - q.gap_pd
-        diag = q.diag
-        if diag:
-            st[s, 3] += min(length, t_d)
-        t = 0.0
-        if t_p > 0.0:
-            if diag:
-                st[s, 4] += min(length, t_p)
-            t = min(t_p, length)
-            rho = _level(rho, t, 3, -1.0, q, rng)
-        if t < length:
-            end = min(t_d, length)
-            full = t_p > 0.0 and end == t_d
-            rho = _level(rho, end - t, 1, q.decay_gap if full else -1.0, q, rng)
-            t = end
-        length -= t
-    if length > 0.0:
-        rho = cubic_flow(rho, length, q.tau, q.rho_star)
-    st[s, 2] = rho
 
 
 @nb.njit(cache=True, inline="always")
