@@ -5,15 +5,18 @@ work. ``mgnet_k`` keeps every neuron's in-degree (and its activity), so this ben
 measures the engine on networks that stay awake:
 
 1. Two series, T = 1 s, [Mg]o = 1 mM, seed 1: in-degree 100 (MgNet's at N = 1000) at
-   N = 1000 … 100000, and in-degree 1000 (weights scaled by 100/1000) at N = 4000 …
-   100000. For each point: magsynapse's run time per simulated second, synaptic events
-   per second (recurrent: spikes × in-degree; external Poisson inputs counted apart),
-   bytes per synapse (peak RSS above the smallest network's, over the synapses) and peak
-   RSS, one thread; Brian2 cpp_standalone (the script of ``magsynapse export brian2``)
-   with one thread and with two, at every point where its one-thread run is predicted
-   (from the previous size, by the synapse count) to finish within
-   :data:`BRIAN2_LIMIT_S`; magsynapse with two threads (one network split between
-   them) at every point, and whether its numbers equal those of one thread.
+   N = 1000 … 100000, and in-degree 1000 (weights scaled by √(100/1000), the mean input
+   restored: ``mean_and_variance``, :mod:`magsynapse.network.scaling`) at N = 4000 …
+   100000. The reference band of the rates: N = 1000, in-degree 100, seeds 1–10, mean ±
+   2 SD; every point says whether its rates lie in it. For each point: magsynapse's run
+   time per simulated second, synaptic events per second (recurrent: spikes ×
+   in-degree; external Poisson inputs counted apart), bytes per synapse (peak RSS above
+   the smallest network's, over the synapses) and peak RSS, one thread; Brian2
+   cpp_standalone (the script of ``magsynapse export brian2``) with one thread and with
+   two, at every point where its one-thread run is predicted (from the previous size, by
+   the synapse count) to finish within :data:`BRIAN2_LIMIT_S`; magsynapse with two
+   threads (one network split between them) at every point, and whether its numbers
+   equal those of one thread.
 2. Throughput: replicas per second at N = 4000 (in-degree 100), 8 [Mg]o values, end to
    end in a fresh process: magsynapse batched (every core) against Brian2 compiled once
    and run once per value with [Mg]o as a run argument (every core: OpenMP threads).
@@ -63,6 +66,32 @@ TARGET_THROUGHPUT_RATIO = 10.0
 THROUGHPUT_N = 4000
 #: External Poisson inputs per neuron per second in mgnet_k (100 sources at 60 Hz).
 EXTERNAL_RATE = 100 * 60.0
+#: Seeds of the reference band (N = 1000, in-degree 100).
+BAND_SEEDS = list(range(1, 11))
+
+
+def reference_band(T: float) -> dict[str, Any]:
+    """Rates of the reference network (N = 1000, in-degree 100) over :data:`BAND_SEEDS`:
+    mean ± 2 SD of rate E and rate I (Hz)."""
+    print(f"reference band: N = 1000, in-degree 100, seeds {BAND_SEEDS} ...", flush=True)
+    ms = time_magsynapse(1000, 1.0, BAND_SEEDS, T, threads=None, model="mgnet_k", warm=False)
+    out: dict[str, Any] = {"seeds": BAND_SEEDS}
+    for key in ("rate_E", "rate_I"):
+        v = [float(x) for x in ms[key]]
+        mean = sum(v) / len(v)
+        sd = math.sqrt(sum((x - mean) ** 2 for x in v) / (len(v) - 1))
+        out[key] = {"mean": mean, "sd": sd, "low": mean - 2 * sd, "high": mean + 2 * sd}
+    print(
+        f"  rate E {out['rate_E']['mean']:.2f} ± {2 * out['rate_E']['sd']:.2f} Hz, "
+        f"rate I {out['rate_I']['mean']:.2f} ± {2 * out['rate_I']['sd']:.2f} Hz",
+        flush=True,
+    )
+    return out
+
+
+def _in_band(row: dict[str, Any], band: dict[str, Any]) -> bool:
+    ms = row["magsynapse"]
+    return all(band[k]["low"] <= ms[k] <= band[k]["high"] for k in ("rate_E", "rate_I"))
 
 
 def _point(N: int, K: int, T: float, seed: int, limit: float, predicted: float | None):
@@ -209,11 +238,17 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         f"--model mgnet_k`, and is skipped where one thread is predicted above "
         f"{cfg['brian2_limit_s']:.0f} s.",
         "",
+        f"Reference band (N = 1000, in-degree 100, seeds {res['band']['seeds'][0]}–"
+        f"{res['band']['seeds'][-1]}, mean ± 2 SD): rate E "
+        f"{res['band']['rate_E']['mean']:.2f} ± {2 * res['band']['rate_E']['sd']:.2f} Hz, "
+        f"rate I {res['band']['rate_I']['mean']:.2f} ± {2 * res['band']['rate_I']['sd']:.2f} Hz.",
+        "",
         "| in-degree | N | synapses | magsynapse s per simulated s | recurrent events/s | "
-        "bytes/synapse | peak RSS (MB) | rate E (Hz) | Brian2 1 thread (s) | ratio | "
+        "bytes/synapse | peak RSS (MB) | rate E (Hz) | rate I (Hz) | in band | "
+        "Brian2 1 thread (s) | ratio | "
         "magsynapse 2 threads (s) | Brian2 2 threads (s) | ratio | magsynapse 2-thread "
         "speedup | same numbers |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in res["series"]:
         b1, b2 = r.get("brian2_1"), r.get("brian2_2")
@@ -222,6 +257,7 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
             f"{r['time_per_simulated_s']:.2f}{'' if r['run_is_warm'] else '*'} | "
             f"{r['recurrent_events_per_s']:.3g} | {_fmt(r['bytes_per_synapse'], '.1f')} | "
             f"{r['magsynapse']['peak_rss_mb']:.0f} | {r['magsynapse']['rate_E']:.2f} | "
+            f"{r['magsynapse']['rate_I']:.2f} | {'yes' if _in_band(r, res['band']) else 'no'} | "
             f"{_fmt(b1 and b1['run_s'])} | {_fmt(r.get('run_ratio_1'), '.1f')} | "
             f"{_fmt(r['run_2_s'])} | {_fmt(b2 and b2['run_s'])} | "
             f"{_fmt(r.get('run_ratio_2'), '.1f')} | {_fmt(r.get('thread_speedup'))} | "
@@ -273,17 +309,19 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         "",
     ]
     by = {(r["in_degree"], r["N"]): r for r in res["series"]}
-    for N in TARGET_SIZES:
-        r = by.get((100, N))
+    for K, N in (
+        (K, N) for K in sorted({r["in_degree"] for r in res["series"]}) for N in TARGET_SIZES
+    ):
+        r = by.get((K, N))
         if r is None:
-            lines.append(f"- N = {N}: not measured")
+            lines.append(f"- in-degree {K}, N = {N}: not measured")
             continue
         ratio, speed = r.get("run_ratio_1"), r.get("thread_speedup")
         ok_r = None if ratio is None else ratio >= TARGET_RUN_RATIO
         ok_s = None if speed is None else speed >= TARGET_THREAD_SPEEDUP
         lines.append(
-            f"- N = {N}: run phase ≥ {TARGET_RUN_RATIO:g}× Brian2 (1 thread each): "
-            f"{_fmt(ratio, '.1f')}× — {_verdict(ok_r)}; 2 threads ≥ "
+            f"- in-degree {K}, N = {N}: run phase ≥ {TARGET_RUN_RATIO:g}× Brian2 (1 thread "
+            f"each): {_fmt(ratio, '.1f')}× — {_verdict(ok_r)}; 2 threads ≥ "
             f"{TARGET_THREAD_SPEEDUP:g}× 1 thread: {_fmt(speed)}× — {_verdict(ok_s)}"
         )
     big = by.get((1000, 100000))
@@ -291,7 +329,10 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         lines.append(
             f"- N = 100000, in-degree 1000: {big['run_s']:.0f} s (under 300 s: "
             f"{_verdict(big['run_s'] < 300)}), peak {big['magsynapse']['peak_rss_mb'] / 1024:.1f} "
-            f"GB (under 16 GB: {_verdict(big['magsynapse']['peak_rss_mb'] < 16 * 1024)})"
+            f"GB (under 16 GB: {_verdict(big['magsynapse']['peak_rss_mb'] < 16 * 1024)}), "
+            f"rate E {big['magsynapse']['rate_E']:.2f} Hz and rate I "
+            f"{big['magsynapse']['rate_I']:.2f} Hz (in the reference band: "
+            f"{_verdict(_in_band(big, res['band']))})"
         )
     return write_outputs(out_dir, "bench_scaling", lines, res)
 
@@ -319,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "machine": machine_info(),
     }
+    res["band"] = reference_band(T)
     res["series"] = bench_series(series, T, args.seed, args.brian2_limit)
     res["growth"] = growth(res["series"])
     res["cost_split"] = cost_split(res["series"], T)

@@ -74,7 +74,13 @@ def test_network_script_holds_the_files_numbers(name):
     renamed = {"C": "C_m", "tau": "tau_rho", "enabled": "plastic", "model": "adex"}
     for section in ("neuron", "channels", "connectivity", "drive", "plasticity"):
         for key, value in toml[section].items():
-            if key in ("block", "rule", "set", "c_pre_scale", "in_degree", "reference_in_degree"):
+            if key in ("block", "rule", "set", "c_pre_scale") or (
+                section == "connectivity"
+                and (
+                    key in ("in_degree", "reference_in_degree", "weight_scaling")
+                    or key.startswith("reference_rate")
+                )
+            ):
                 continue
             got = p[renamed.get(key, key)]
             if key == "model":
@@ -104,12 +110,22 @@ def test_network_script_follows_config_changes():
 
 
 def test_network_script_scales_weights_with_the_in_degree():
-    """mgnet_k's weights are given at in-degree 100; at 400 each is a quarter."""
+    """mgnet_k's weights are given at in-degree 100; at 400 each is half (√(100/400),
+    ``mean_and_variance``) and the constant conductances are those of the configuration
+    (the engine's, :meth:`NetworkConfig.tonic`); with ``mean`` each is a quarter and there
+    are none."""
     base = brian2_parameters("mgnet_k")
-    big = brian2_parameters(load_config("mgnet_k").replace(connectivity={"in_degree": 400}))
+    cfg = load_config("mgnet_k").replace(connectivity={"in_degree": 400})
+    big = brian2_parameters(cfg)
+    mean = brian2_parameters(cfg.replace(connectivity={"weight_scaling": "mean"}))
     assert (big["k_exc"], big["k_inh"]) == (320, 80)
     for key in ("w_ee_ampa", "w_ee_nmda", "w_ei_ampa", "w_ei_nmda", "w_ie_gaba", "w_ii_gaba"):
-        assert big[key] == pytest.approx(base[key] / 4)
+        assert big[key] == pytest.approx(base[key] / 2)
+        assert mean[key] == pytest.approx(base[key] / 4)
+    tonic = cfg.tonic(cfg.channels.tau_nmda_decay)
+    for name in ("ampa_e", "nmda_e", "gaba_e", "ampa_i", "nmda_i", "gaba_i"):
+        assert base[f"tonic_{name}"] == 0.0 == mean[f"tonic_{name}"]
+        assert big[f"tonic_{name}"] == getattr(tonic, name) < 0.0
     assert big["weight"] == base["weight"]  # the external drive is not recurrent
 
 

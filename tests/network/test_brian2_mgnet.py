@@ -9,8 +9,10 @@ streams, so they can only agree statistically, over seeds.
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
+from importlib import resources
 
 import numpy as np
 import pytest
@@ -60,6 +62,23 @@ def test_fixed_in_degree_network_agrees_with_brian2(tmp_path):
     mgs, seeds = [1.0, 2.0], [1, 2, 3]
     b2 = _brian2_runs(tmp_path, ["--model", "mgnet_k", "--N", "2000"], mgs, seeds)
     cfg = load_config("mgnet_k").replace(network={"N": 2000})
+    _assert_agree(_magsynapse_runs(cfg, mgs, seeds), b2, mgs, len(seeds))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("brian2") is None, reason="needs brian2")
+def test_scaled_in_degree_network_agrees_with_brian2(tmp_path):
+    """``mgnet_k`` at in-degree 400 (weights × √(100/400) and the constant conductances
+    of ``mean_and_variance``, which the exported script sets per population) at N = 4000,
+    T = 1 s, [Mg]o = 1 and 2 mM, 3 seeds per simulator; the criterion of
+    :func:`test_mgnet_agrees_with_brian2`."""
+    text = (resources.files("magsynapse.network") / "data" / "mgnet_k.toml").read_text()
+    model = tmp_path / "mgnet_k400.toml"
+    model.write_text(re.sub(r"(?m)^in_degree = 100 ", "in_degree = 400 ", text))
+    cfg = load_config(model).replace(network={"N": 4000})
+    assert cfg.connectivity.in_degree == 400 and cfg.tonic(100.0).gaba_e < 0
+    mgs, seeds = [1.0, 2.0], [1, 2, 3]
+    b2 = _brian2_runs(tmp_path, ["--model", str(model), "--N", "4000"], mgs, seeds)
     _assert_agree(_magsynapse_runs(cfg, mgs, seeds), b2, mgs, len(seeds))
 
 

@@ -31,6 +31,7 @@ from ..synapse.params import BISTABLE_SETS
 from ..synapse.rules import RULES
 from . import brian2_script
 from .config import NetworkConfig, load_config
+from .scaling import TONIC_FIELDS
 
 #: Unit of every parameter that Brian2 reads as a quantity (the script's own table).
 UNITS = brian2_script.QUANTITIES
@@ -61,6 +62,7 @@ def brian2_parameters(config: NetworkConfig | str = "mgnet") -> dict[str, Any]:
     k, a = get_block_model(ch.block).boltzmann()
     s = BISTABLE_SETS[pl.set]
     w = cfg.weight_scale  # the configuration's weights at its reference in-degree
+    tonic = cfg.tonic(ch.tau_nmda_decay)  # and the constant conductances that go with them
     values = {
         "C_m": n.C,
         "g_L": n.g_L,
@@ -81,6 +83,7 @@ def brian2_parameters(config: NetworkConfig | str = "mgnet") -> dict[str, Any]:
         "block_k": float(k),
         "block_a": float(a),
         "g_tonic": dr.g_tonic,
+        **{f"tonic_{name}": getattr(tonic, name) for name in TONIC_FIELDS},
         "w_ee_ampa": cn.w_ee_ampa * w,
         "w_ee_nmda": cn.w_ee_nmda * w,
         "w_ei_ampa": cn.w_ei_ampa * w,
@@ -145,6 +148,11 @@ def brian2_script(config: NetworkConfig | str = "mgnet") -> str:
         wiring = f"{p['k_exc']} excitatory and {p['k_inh']} inhibitory inputs per neuron"
     else:
         wiring = f"every pair connected with probability {p['p']:g}"
+    if any(p[f"tonic_{name}"] for name in TONIC_FIELDS):
+        wiring += (
+            " (weights scaled from the\nreference in-degree; the constant conductances"
+            " tonic_* restore the mean input)"
+        )
     header = (
         f'"""{p["name"]} in Brian2: {p["N"]} conductance-based {kind} neurons '
         f"({p['N_E']} excitatory),\n{wiring}, {rule} E->E synapses.\n\n"

@@ -38,6 +38,12 @@ QUANTITIES = {
     "block_k": "1",
     "block_a": "1",
     "g_tonic": "nS",
+    "tonic_ampa_e": "nS",
+    "tonic_nmda_e": "nS",
+    "tonic_gaba_e": "nS",
+    "tonic_ampa_i": "nS",
+    "tonic_nmda_i": "nS",
+    "tonic_gaba_i": "nS",
     "w_ee_ampa": "nS",
     "w_ee_nmda": "nS",
     "w_ei_ampa": "nS",
@@ -58,9 +64,11 @@ QUANTITIES = {
 
 
 def neuron_equations(p=PARAMETERS):
-    """Brian2 equations of the neurons: conductance-based LIF or AdEx, Mg2+-blocked NMDA."""
+    """Brian2 equations of the neurons: conductance-based LIF or AdEx, Mg2+-blocked NMDA;
+    ``*_const``: the constant conductances of the weight scaling, set per population."""
     current = (
-        "g_L*(E_L - v) + (g_ampa + g_tonic)*(E_exc - v) + g_nmda*B*(E_exc - v) + g_gaba*(E_inh - v)"
+        "g_L*(E_L - v) + (g_ampa + g_tonic + g_ampa_const)*(E_exc - v)"
+        " + (g_nmda + g_nmda_const)*B*(E_exc - v) + (g_gaba + g_gaba_const)*(E_inh - v)"
     )
     adaptation = ""
     if p["adex"]:
@@ -75,6 +83,9 @@ def neuron_equations(p=PARAMETERS):
         "g_gaba : siemens\n"
         "nmda_a : siemens\n"
         "nmda_b : siemens\n"
+        "g_ampa_const : siemens (constant)\n"
+        "g_nmda_const : siemens (constant)\n"
+        "g_gaba_const : siemens (constant)\n"
         "mg : 1 (shared, constant)\n"
     )
 
@@ -149,6 +160,9 @@ def build_network(b2, mg, p=PARAMETERS, record_spikes=False):
     neurons.run_regularly(DECAY, when="after_groups", name="decay")
     neurons.mg = float(mg)
     exc, inh = neurons[: p["N_E"]], neurons[p["N_E"] :]
+    for group, pop in ((exc, "e"), (inh, "i")):
+        for receptor in ("ampa", "nmda", "gaba"):
+            setattr(group, f"g_{receptor}_const", ns[f"tonic_{receptor}_{pop}"])
     on_pre = "g_ampa_post += w_ee_ampa\nnmda_a_post += w_ee_nmda*rho\nnmda_b_post += w_ee_nmda*rho"
     if p["plastic"]:
         on_pre += "\nc += c_pre*B_post" if p["voltage_gated_pre"] else "\nc += c_pre"

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..errors import MagsynapseError
 from .backends.base import Wiring
+from .scaling import WEIGHT_SCALINGS, Inputs, Tonic, WeightScaling
 
 # key: (type, default, check, description); check ∈ {"pos", "nonneg", "frac", None, tuple}
 SCHEMA: dict[str, dict[str, tuple]] = {
@@ -72,8 +73,28 @@ SCHEMA: dict[str, dict[str, tuple]] = {
             int,
             0,
             "nonneg",
-            "in-degree at which the weights are given: with in_degree K every recurrent "
-            "weight is multiplied by this / K; 0: weights as given",
+            "in-degree at which the weights are given: with in_degree K the recurrent "
+            "weights follow weight_scaling; 0: weights as given",
+        ),
+        "weight_scaling": (
+            str,
+            "mean",
+            "scaling",
+            "how the weights follow in_degree K (magsynapse.network.scaling): mean "
+            "(x reference/K) or mean_and_variance (x sqrt(reference/K), with constant "
+            "conductances restoring the mean at the reference rates)",
+        ),
+        "reference_rate_E": (
+            float,
+            0.0,
+            "nonneg",
+            "excitatory rate at the reference in-degree, Hz (mean_and_variance)",
+        ),
+        "reference_rate_I": (
+            float,
+            0.0,
+            "nonneg",
+            "inhibitory rate at the reference in-degree, Hz (mean_and_variance)",
         ),
         "w_ee_ampa": (float, 0.5, "nonneg", "E->E AMPA weight, nS"),
         "w_ee_nmda": (float, 0.5, "nonneg", "E->E NMDA weight (times rho), nS"),
@@ -181,16 +202,69 @@ class NetworkConfig:
         return Wiring(0.0, k_exc, cn.in_degree - k_exc)
 
     @property
-    def weight_scale(self) -> float:
-        """Factor on every recurrent weight: reference_in_degree / in_degree (else 1).
-
-        >>> load_config("mgnet_k").replace(connectivity={"in_degree": 400}).weight_scale
-        0.25
-        """
+    def scaling(self) -> WeightScaling | None:
+        """The rule by which the weights follow the in-degree
+        (:data:`.scaling.WEIGHT_SCALINGS`), or None where the weights hold as given."""
         cn = self.connectivity
         if cn.in_degree == 0 or cn.reference_in_degree == 0:
+            return None
+        return WEIGHT_SCALINGS[cn.weight_scaling]
+
+    @property
+    def weight_scale(self) -> float:
+        """Factor on every recurrent weight at in_degree K, given at reference_in_degree
+        K₀: K₀/K (``mean``) or √(K₀/K) (``mean_and_variance``); 1 without them.
+
+        >>> load_config("mgnet_k").replace(connectivity={"in_degree": 400}).weight_scale
+        0.5
+        >>> load_config("mgnet_k").replace(
+        ...     connectivity={"in_degree": 400, "weight_scaling": "mean"}).weight_scale
+        0.25
+        """
+        rule = self.scaling
+        if rule is None:
             return 1.0
-        return cn.reference_in_degree / cn.in_degree
+        return rule.factor(self.connectivity.in_degree, self.connectivity.reference_in_degree)
+
+    def tonic(self, tau_nmda: float, weight: float = 1.0) -> Tonic:
+        """Constant conductances (nS) that go with the scaled weights
+        (:meth:`.scaling.WeightScaling.tonic`): none unless ``mean_and_variance`` moves
+        the in-degree from its reference. ``tau_nmda``: the NMDA decay (ms) the engine
+        uses; ``weight``: a factor on the excitatory weights (presynaptic drive and
+        strength of the conditions).
+
+        >>> cfg = load_config("mgnet_k").replace(
+        ...     network={"N": 4000}, connectivity={"in_degree": 1000})
+        >>> t = cfg.tonic(100.0)
+        >>> t.gaba_e < 0 < t.gaba_e + 200 * 4.0 * 0.1**0.5 * 16.0 / 1000 * 10.0
+        True
+        """
+        rule, cn, n = self.scaling, self.connectivity, self.network
+        if rule is None:
+            return Tonic()
+        w, f = self.wiring, rule.factor(cn.in_degree, cn.reference_in_degree)
+        k0_exc = round(n.exc_fraction * cn.reference_in_degree)
+        ch = self.channels
+        return rule.tonic(
+            Inputs(
+                k_exc=w.k_exc,
+                k_inh=w.k_inh,
+                k0_exc=k0_exc,
+                k0_inh=cn.reference_in_degree - k0_exc,
+                w_ee_ampa=cn.w_ee_ampa * f * weight,
+                w_ee_nmda=cn.w_ee_nmda * f * weight,
+                w_ei_ampa=cn.w_ei_ampa * f * weight,
+                w_ei_nmda=cn.w_ei_nmda * f * weight,
+                w_ie_gaba=cn.w_ie_gaba * f,
+                w_ii_gaba=cn.w_ii_gaba * f,
+                tau_ampa=ch.tau_ampa,
+                tau_nmda=tau_nmda,
+                tau_gaba=ch.tau_gaba,
+                rho0=self.plasticity.rho0,
+                rate_e=cn.reference_rate_E,
+                rate_i=cn.reference_rate_I,
+            )
+        )
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         return {
@@ -264,6 +338,11 @@ def _check(section: str, key: str, value: Any) -> Any:
                 raise MagsynapseError(
                     f"network config: {where} = {value!r}; accepted: {', '.join(names)}"
                 )
+        if rule == "scaling":
+            if value not in WEIGHT_SCALINGS:
+                raise MagsynapseError(
+                    f"network config: {where} = {value!r}; accepted: {', '.join(WEIGHT_SCALINGS)}"
+                )
         if rule == "set":
             from ..synapse.params import BISTABLE_SETS
 
@@ -323,6 +402,18 @@ def from_dict(data: dict[str, Any]) -> NetworkConfig:
             f"network config: [connectivity].in_degree {cfg.connectivity.in_degree} asks for "
             f"{wiring.k_exc} excitatory and {wiring.k_inh} inhibitory inputs, but without "
             f"autapses a neuron can have at most {n_e - 1} and {cfg.network.N - n_e - 1}"
+        )
+    cn = cfg.connectivity
+    if (
+        cfg.scaling is not None
+        and cfg.scaling.needs_rates
+        and cn.in_degree != cn.reference_in_degree
+        and not (cn.reference_rate_E > 0 and cn.reference_rate_I > 0)
+    ):
+        raise MagsynapseError(
+            f"network config: [connectivity].weight_scaling = {cn.weight_scaling!r} needs "
+            "reference_rate_E and reference_rate_I (Hz, > 0): the rates at the reference "
+            "in-degree, from which it restores the mean input"
         )
     if cfg.neuron.V_reset >= cfg.neuron.V_th:
         raise MagsynapseError("network config: [neuron].V_reset must be below V_th")

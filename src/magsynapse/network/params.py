@@ -23,6 +23,7 @@ from ..synapse.calcium import default_f_2b, nmda_charge
 from ..synapse.params import BISTABLE_SETS
 from ..synapse.rules import RULES
 from .config import NetworkConfig
+from .scaling import TONIC_FIELDS
 
 F64, I64, BOOL = np.float64, np.int64, np.bool_
 
@@ -59,6 +60,13 @@ PARAMETERS: tuple[tuple[str, type, str, str], ...] = (
     ("lam", F64, "1", "external Poisson input spikes per step per neuron (λ)"),
     ("w_drive", F64, "nS", "AMPA jump per external input spike"),
     ("g_tonic", F64, "nS", "tonic excitatory conductance"),
+    # constant conductances of a weight scaling (network.scaling), per target population
+    ("tonic_ampa_e", F64, "nS", "constant AMPA conductance onto E cells"),
+    ("tonic_nmda_e", F64, "nS", "constant NMDA conductance onto E cells (Mg²⁺-blocked)"),
+    ("tonic_gaba_e", F64, "nS", "constant GABA_A conductance onto E cells"),
+    ("tonic_ampa_i", F64, "nS", "constant AMPA conductance onto I cells"),
+    ("tonic_nmda_i", F64, "nS", "constant NMDA conductance onto I cells (Mg²⁺-blocked)"),
+    ("tonic_gaba_i", F64, "nS", "constant GABA_A conductance onto I cells"),
     # connections
     ("w_ee_ampa", F64, "nS", "E→E AMPA weight"),
     ("w_ee_nmda", F64, "nS", "E→E NMDA weight at ρ = 1"),
@@ -187,6 +195,9 @@ def parameter_record(
     q["w_ee_ampa"], q["w_ee_nmda"] = cn.w_ee_ampa * weight, cn.w_ee_nmda * weight
     q["w_ei_ampa"], q["w_ei_nmda"] = cn.w_ei_ampa * weight, cn.w_ei_nmda * weight
     q["w_ie_gaba"], q["w_ii_gaba"] = cn.w_ie_gaba * scale, cn.w_ii_gaba * scale
+    tonic = cfg.tonic(tau_d, drive * strength)
+    for name in TONIC_FIELDS:
+        q["tonic_" + name] = getattr(tonic, name)
     s = BISTABLE_SETS[pl.set]
     q["plastic"] = pl.enabled
     q["c_pre"] = s["c_pre"] * pl.c_pre_scale * charge * drive

@@ -66,9 +66,10 @@ from .numba_plastic import POST_BUFFER, rho_fast, touch
 def _membrane(cells, q, mg_k, lo, hi):  # pragma: no cover - compiled
     """One forward-Euler step of V for neurons lo … hi − 1 (refractory neurons held at
     V_reset, their NMDA calcium load and adaptation frozen) and the exact conductance
-    decays. ``cells`` = (v, ga, gg, na, nb, ref, w_ad, ca_load). Branch-free so that it
-    vectorises (over views of the block, whose indices are known to be non-negative);
-    AdEx and LIF are separate loops."""
+    decays; the constant conductances of a weight scaling (``q.tonic_*``, zero unless
+    :mod:`..scaling` sets them) by population. ``cells`` = (v, ga, gg, na, nb, ref, w_ad,
+    ca_load). Branch-free so that it vectorises (over views of the block, whose indices
+    are known to be non-negative); AdEx and LIF are separate loops."""
     v, ga, gg, na, nb_ = (
         cells[0][lo:hi],
         cells[1][lo:hi],
@@ -82,12 +83,19 @@ def _membrane(cells, q, mg_k, lo, hi):  # pragma: no cover - compiled
     da, dg, dnd, dnr = q.decay_ampa, q.decay_gaba, q.decay_nmda_d, q.decay_nmda_r
     fca, thr = q.f_ca, q.load_thr
     vt, delta_t, a_ad, tau_w = q.v_t, q.delta_t, q.a, q.tau_w
+    n_exc = q.n_exc - lo  # neurons below this index of the block are excitatory
+    ta_e, tn_e, tg_e = q.tonic_ampa_e, q.tonic_nmda_e, q.tonic_gaba_e
+    ta_i, tn_i, tg_i = q.tonic_ampa_i, q.tonic_nmda_i, q.tonic_gaba_i
     if q.adex:
         for i in range(hi - lo):
             vi = v[i]
             free = ref[i] <= 0
-            i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) * unblocked_vectorised(vi, mg_k, ba)
-            cur = -gl * (vi - el) - (ga[i] + g_tonic) * (vi - ee) - i_nmda - gg[i] * (vi - ei)
+            exc = i < n_exc
+            ta, tn, tg = (ta_e, tn_e, tg_e) if exc else (ta_i, tn_i, tg_i)
+            g_n = scale * (na[i] - nb_[i]) + tn
+            i_nmda = g_n * (vi - ee) * unblocked_vectorised(vi, mg_k, ba)
+            cur = -gl * (vi - el) - (ga[i] + g_tonic + ta) * (vi - ee) - i_nmda
+            cur -= (gg[i] + tg) * (vi - ei)
             cur += gl * delta_t * exp_poly(min((vi - vt) / delta_t, 20.0)) - w_ad[i]
             ca_load[i] += max(-fca * i_nmda - thr, 0.0) * dt * free
             w_ad[i] += dt * (a_ad * (vi - el) - w_ad[i]) / tau_w * free
@@ -101,8 +109,12 @@ def _membrane(cells, q, mg_k, lo, hi):  # pragma: no cover - compiled
         for i in range(hi - lo):
             vi = v[i]
             free = ref[i] <= 0
-            i_nmda = scale * (na[i] - nb_[i]) * (vi - ee) * unblocked_vectorised(vi, mg_k, ba)
-            cur = -gl * (vi - el) - (ga[i] + g_tonic) * (vi - ee) - i_nmda - gg[i] * (vi - ei)
+            exc = i < n_exc
+            ta, tn, tg = (ta_e, tn_e, tg_e) if exc else (ta_i, tn_i, tg_i)
+            g_n = scale * (na[i] - nb_[i]) + tn
+            i_nmda = g_n * (vi - ee) * unblocked_vectorised(vi, mg_k, ba)
+            cur = -gl * (vi - el) - (ga[i] + g_tonic + ta) * (vi - ee) - i_nmda
+            cur -= (gg[i] + tg) * (vi - ei)
             ca_load[i] += max(-fca * i_nmda - thr, 0.0) * dt * free
             v[i] = vi + dt * cur / c_m if free else vreset
             ref[i] = 0 if free else ref[i] - 1
