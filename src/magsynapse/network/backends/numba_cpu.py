@@ -63,35 +63,21 @@ from .numba_plastic import POST_BUFFER, rho_fast, touch
 
 
 @nb.njit(cache=True, error_model="numpy")
-def _membrane(cells, q, mg_k, lo, hi):  # pragma: no cover - compiled
-    """One forward-Euler step of V for neurons lo … hi − 1 (refractory neurons held at
-    V_reset, their NMDA calcium load and adaptation frozen) and the exact conductance
-    decays; the constant conductances of a weight scaling (``q.tonic_*``, zero unless
-    :mod:`..scaling` sets them) by population. ``cells`` = (v, ga, gg, na, nb, ref, w_ad,
-    ca_load). Branch-free so that it vectorises (over views of the block, whose indices
-    are known to be non-negative); AdEx and LIF are separate loops."""
-    v, ga, gg, na, nb_ = (
-        cells[0][lo:hi],
-        cells[1][lo:hi],
-        cells[2][lo:hi],
-        cells[3][lo:hi],
-        cells[4][lo:hi],
-    )
-    ref, w_ad, ca_load = cells[5][lo:hi], cells[6][lo:hi], cells[7][lo:hi]
+def _membrane_part(
+    v, ga, gg, na, nb_, ref, w_ad, ca_load, q, mg_k, ta, tn, tg
+):  # pragma: no cover - compiled
+    """:func:`_membrane` for neurons of one population (views), whose constant AMPA, NMDA
+    and GABA_A conductances are ``ta``, ``tn``, ``tg``: loop constants, and the loop runs
+    from 0 over the views, so that it vectorises."""
     dt, c_m, gl, el, ee, ei = q.dt, q.c_m, q.g_l, q.e_l, q.e_exc, q.e_inh
     vreset, scale, ba, g_tonic = q.v_reset, q.nmda_scale, q.block_a, q.g_tonic
     da, dg, dnd, dnr = q.decay_ampa, q.decay_gaba, q.decay_nmda_d, q.decay_nmda_r
     fca, thr = q.f_ca, q.load_thr
     vt, delta_t, a_ad, tau_w = q.v_t, q.delta_t, q.a, q.tau_w
-    n_exc = q.n_exc - lo  # neurons below this index of the block are excitatory
-    ta_e, tn_e, tg_e = q.tonic_ampa_e, q.tonic_nmda_e, q.tonic_gaba_e
-    ta_i, tn_i, tg_i = q.tonic_ampa_i, q.tonic_nmda_i, q.tonic_gaba_i
     if q.adex:
-        for i in range(hi - lo):
+        for i in range(v.shape[0]):
             vi = v[i]
             free = ref[i] <= 0
-            exc = i < n_exc
-            ta, tn, tg = (ta_e, tn_e, tg_e) if exc else (ta_i, tn_i, tg_i)
             g_n = scale * (na[i] - nb_[i]) + tn
             i_nmda = g_n * (vi - ee) * unblocked_vectorised(vi, mg_k, ba)
             cur = -gl * (vi - el) - (ga[i] + g_tonic + ta) * (vi - ee) - i_nmda
@@ -106,11 +92,9 @@ def _membrane(cells, q, mg_k, lo, hi):  # pragma: no cover - compiled
             na[i] *= dnd
             nb_[i] *= dnr
     else:
-        for i in range(hi - lo):
+        for i in range(v.shape[0]):
             vi = v[i]
             free = ref[i] <= 0
-            exc = i < n_exc
-            ta, tn, tg = (ta_e, tn_e, tg_e) if exc else (ta_i, tn_i, tg_i)
             g_n = scale * (na[i] - nb_[i]) + tn
             i_nmda = g_n * (vi - ee) * unblocked_vectorised(vi, mg_k, ba)
             cur = -gl * (vi - el) - (ga[i] + g_tonic + ta) * (vi - ee) - i_nmda
@@ -122,6 +106,37 @@ def _membrane(cells, q, mg_k, lo, hi):  # pragma: no cover - compiled
             gg[i] *= dg
             na[i] *= dnd
             nb_[i] *= dnr
+
+
+@nb.njit(cache=True)
+def _membrane(cells, q, mg_k, lo, hi):  # pragma: no cover - compiled
+    """One forward-Euler step of V for neurons lo … hi − 1 (refractory neurons held at
+    V_reset, their NMDA calcium load and adaptation frozen) and the exact conductance
+    decays, with the constant conductances of a weight scaling (``q.tonic_*``, zero
+    unless :mod:`..scaling` sets them) of each population. ``cells`` = (v, ga, gg, na,
+    nb, ref, w_ad, ca_load). The block's excitatory neurons, then its inhibitory ones,
+    each in a branch-free pass over views (:func:`_membrane_part`) that vectorises."""
+    split = min(max(q.n_exc, lo), hi)
+    for a, b, ta, tn, tg in (
+        (lo, split, q.tonic_ampa_e, q.tonic_nmda_e, q.tonic_gaba_e),
+        (split, hi, q.tonic_ampa_i, q.tonic_nmda_i, q.tonic_gaba_i),
+    ):
+        if b > a:
+            _membrane_part(
+                cells[0][a:b],
+                cells[1][a:b],
+                cells[2][a:b],
+                cells[3][a:b],
+                cells[4][a:b],
+                cells[5][a:b],
+                cells[6][a:b],
+                cells[7][a:b],
+                q,
+                mg_k,
+                ta,
+                tn,
+                tg,
+            )
 
 
 @nb.njit(cache=True)
