@@ -57,7 +57,7 @@ from .base import (
     Wiring,
     n_blocks,
 )
-from .numba_draws import N_CDF, drive_pass, poisson_cdf, poisson_inv, uniform
+from .numba_draws import N_CDF, drive_blocks, poisson_cdf, poisson_inv, uniform
 from .numba_graph import build_connectivity
 from .numba_plastic import POST_BUFFER, rho_fast, touch
 
@@ -149,63 +149,72 @@ def _n_above(v, vth):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, nogil=True)
-def _advance_block(
-    b, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule
+def _advance_blocks(
+    b0, b1, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule
 ):  # pragma: no cover - compiled
-    """Step ``step`` of the neurons of block b: Poisson drive and stimuli onto AMPA (from
-    the block's stream), membrane, threshold and reset; the block's spikes go to
-    ``spikes[0][lo:]`` and their count to ``spikes[1][b]``. Plastic runs: each spike of an
-    E cell enters its neuron's buffer, whose incoming synapses are brought up to date
-    before the buffer could wrap.
+    """Step ``step`` of the neurons of blocks b0 … b1 − 1: Poisson drive and stimuli onto
+    AMPA (block b from its stream), membrane, threshold and reset; block b's spikes go to
+    ``spikes[0][b·BLOCK:]`` and their count to ``spikes[1][b]``. Plastic runs: each spike
+    of an E cell enters its neuron's buffer, whose incoming synapses are brought up to
+    date before the buffer could wrap.
     ``streams`` = (states, spares, drive CDF); ``stim`` = (table, mask, CDFs, shared
     counts); ``plastic_in`` = (post_buf, post_count, since_catchup, in_ptr, in_syn).
+
+    The run's blocks share each call (drive, membrane): a call per block would cost
+    atomic reference counts on every array it is handed, which stall the stores of the
+    vectorised passes (a seventh of the time at N = 10000 on one thread).
     """
     v, ga, _, _, _, ref, w_ad, _ = cells
     states, spares, cdf = streams
     table, mask, stim_cdf, shared = stim
     spiked, n_block = spikes
-    post_buf, post_count, since_catchup, in_ptr, in_syn = plastic_in
-    state = states[b]
-    rng = (state, spares[b])
-    lo = b * BLOCK
-    hi = min(lo + BLOCK, v.shape[0])
+    n = v.shape[0]
+    lo_run = b0 * BLOCK
+    hi_run = min(b1 * BLOCK, n)
     t_now = step * q.dt
     t_sp = (step + 1) * q.dt
     if q.lam > 0.0:
-        drive_pass(ga[lo:hi], q.w_drive, q.lam, cdf, state)
+        drive_blocks(ga, q.w_drive, q.lam, cdf, states, b0, b1, BLOCK)
     for m in range(table.shape[0]):
         if table[m].start <= t_now < table[m].stop:
-            for i in range(lo, hi):
-                if mask[m, i]:
-                    if table[m].correlated:
-                        k = shared[m]
-                    else:
-                        k = poisson_inv(uniform(state), table[m].lam, stim_cdf[m])
-                    ga[i] += table[m].weight * k
-    _membrane(cells, q, mg_k, lo, hi)
-    count = 0
+            for b in range(b0, b1):
+                state = states[b]
+                for i in range(b * BLOCK, min((b + 1) * BLOCK, n)):
+                    if mask[m, i]:
+                        if table[m].correlated:
+                            k = shared[m]
+                        else:
+                            k = poisson_inv(uniform(state), table[m].lam, stim_cdf[m])
+                        ga[i] += table[m].weight * k
+    _membrane(cells, q, mg_k, lo_run, hi_run)
     vth = q.v_th
-    # a vectorised count first: most steps have no spike
-    for i in range(lo, hi if _n_above(v[lo:hi], vth) > 0 else lo):
-        if v[i] > vth:
-            v[i] = q.v_reset
-            ref[i] = q.n_ref
-            if q.adex:
-                w_ad[i] += q.b
-            spiked[lo + count] = i
-            count += 1
-    n_block[b] = count
-    if q.plastic:
-        for k in range(count):
-            j = spiked[lo + k]
-            if j < q.n_exc:
-                post_buf[j, post_count[j] % POST_BUFFER] = t_sp
-                post_count[j] += 1
-                since_catchup[j] += 1
-                if since_catchup[j] >= POST_BUFFER - 1:
-                    for e in range(in_ptr[j], in_ptr[j + 1]):
-                        touch(in_syn[e], t_sp, syn, q, rng, rule)
-                    since_catchup[j] = 0
+    for b in range(b0, b1):
+        lo = b * BLOCK
+        hi = min(lo + BLOCK, n)
+        count = 0
+        # a vectorised count first: most steps have no spike
+        for i in range(lo, hi if _n_above(v[lo:hi], vth) > 0 else lo):
+            if v[i] > vth:
+                v[i] = q.v_reset
+                ref[i] = q.n_ref
+                if q.adex:
+                    w_ad[i] += q.b
+                spiked[lo + count] = i
+                count += 1
+        n_block[b] = count
+        if q.plastic:
+            post_buf, post_count, since_catchup, in_ptr, in_syn = plastic_in
+            for k in range(count):
+                j = spiked[lo + k]
+                if j < q.n_exc:
+                    post_buf[j, post_count[j] % POST_BUFFER] = t_sp
+                    post_count[j] += 1
+                    since_catchup[j] += 1
+                    if since_catchup[j] >= POST_BUFFER - 1:
+                        rng = (states[b], spares[b])
+                        for e in range(in_ptr[j], in_ptr[j + 1]):
+                            touch(in_syn[e], t_sp, syn, q, rng, rule)
+                        since_catchup[j] = 0
 
 
 @nb.njit(cache=True, nogil=True)
@@ -297,10 +306,24 @@ def _deliver_blocks(
 
 @nb.njit(cache=True, nogil=True, parallel=True)
 def _advance_parallel(
-    blocks, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+    bounds, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
 ):  # pragma: no cover - compiled
-    for b in nb.prange(blocks):
-        _advance_block(b, step, mg_k, qa[0], cells, streams, stim, spikes, syn, plastic_in, rule)
+    """The blocks ``bounds[r]`` … ``bounds[r + 1] − 1`` on thread r."""
+    for r in nb.prange(bounds.shape[0] - 1):
+        _advance_blocks(
+            bounds[r],
+            bounds[r + 1],
+            step,
+            mg_k,
+            qa[0],
+            cells,
+            streams,
+            stim,
+            spikes,
+            syn,
+            plastic_in,
+            rule,
+        )
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
@@ -318,16 +341,29 @@ def _deliver_parallel(
 
 @nb.njit(cache=True, nogil=True)
 def _advance(
-    runs, blocks, step, mg_k, q, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+    bounds, step, mg_k, q, qa, cells, streams, stim, spikes, syn, plastic_in, rule
 ):  # pragma: no cover - compiled
-    """The advance pass: on this thread (``runs`` = 1) or over numba's threads."""
-    if runs > 1:
+    """The advance pass: on this thread (one run) or in the runs of blocks ``bounds``
+    (:func:`even_runs`), one per thread."""
+    if bounds.shape[0] > 2:
         _advance_parallel(
-            blocks, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+            bounds, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
         )
     else:
-        for b in range(blocks):
-            _advance_block(b, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule)
+        _advance_blocks(
+            0,
+            bounds[bounds.shape[0] - 1],
+            step,
+            mg_k,
+            q,
+            cells,
+            streams,
+            stim,
+            spikes,
+            syn,
+            plastic_in,
+            rule,
+        )
 
 
 @nb.njit(cache=True, nogil=True)
@@ -376,6 +412,20 @@ def _deliver(
 #: step, 100 ns per plastic event, 10 ns per static one, at 6 Hz): the weights by which
 #: :func:`balanced_runs` shares the delivery pass between threads.
 COST_NEURON, COST_PLASTIC, COST_STATIC = 60.0, 0.6, 0.06
+
+
+@nb.njit(cache=True)
+def even_runs(blocks, runs):  # pragma: no cover - compiled
+    """Bounds (runs + 1,) of ``runs`` contiguous runs of ``blocks`` blocks, as equal in
+    size as can be: the advance pass's split (its work is the same for every neuron).
+
+    >>> even_runs(10, 2), even_runs(10, 3), even_runs(4, 1)
+    (array([ 0,  5, 10]), array([ 0,  3,  6, 10]), array([0, 4]))
+    """
+    bounds = np.empty(runs + 1, dtype=np.int64)
+    for r in range(runs + 1):
+        bounds[r] = (r * blocks) // runs
+    return bounds
 
 
 @nb.njit(cache=True)
@@ -433,7 +483,7 @@ def run_replica(
     as soon as ``stop[0]`` is set (by another thread).
 
     A step is two passes over the neuron blocks (:data:`.base.BLOCK`): every block
-    advances its neurons (:func:`_advance_block`), the spikes are gathered in neuron order,
+    advances its neurons (:func:`_advance_blocks`), the spikes are gathered in neuron order,
     then every block receives them (:func:`_deliver_blocks`). With ``threads`` > 1 the
     blocks of a pass run on numba's threads (at most ``threads``, as many as
     ``numba.set_num_threads`` gave the calling thread); block b draws from the stream
@@ -500,6 +550,7 @@ def run_replica(
     mg_k = mg_t[0] / q.block_k
     runs = max(1, min(threads, blocks))  # runs of blocks, one per thread
     bounds = balanced_runs(net.out_block, net.in_ptr, runs)
+    adv_bounds = even_runs(blocks, runs)
     for step in range(n_steps):
         if stopped(stop):
             break
@@ -512,7 +563,7 @@ def run_replica(
             if table[m].start <= t_now < table[m].stop and table[m].correlated:
                 shared[m] = poisson_inv(uniform(states[0]), table[m].lam, stim_cdf[m])
         _advance(
-            runs, blocks, step, mg_k, q, qa, cells, streams, stim_all, spikes, syn, plastic_in, rule
+            adv_bounds, step, mg_k, q, qa, cells, streams, stim_all, spikes, syn, plastic_in, rule
         )
         # the step's spikes in neuron order
         n_sp = 0

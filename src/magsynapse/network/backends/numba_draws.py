@@ -79,26 +79,17 @@ def poisson_inv(u, lam, cdf):  # pragma: no cover - compiled
     return _poisson_tail(u, lam, cdf[1, N_CDF - 1], cdf[0, N_CDF - 1])
 
 
-@nb.njit(cache=True)
-def drive_pass(ga, weight, lam, cdf, state):  # pragma: no cover - compiled
-    """ga[i] += weight · K_i, K_i ~ Poisson(λ): each 64-bit draw gives two 32-bit uniforms
-    (neurons i and i + 1), so probabilities are exact to 2⁻³² ≈ 2e-10.
-
-    The stream's xoshiro256** steps (the synapse layer's ``_next_u64``) and the CDF table
-    are held in scalars over the loop: an array read through a helper per neuron would
-    cost an atomic reference count each time.
-
-    >>> from magsynapse.synapse.kernels import _seed_state
-    >>> state = np.empty(4, dtype=np.uint64); _seed_state(np.uint64(1), 0, state)
-    >>> ga = np.zeros(10000); drive_pass(ga, 1.0, 0.6, poisson_cdf(0.6), state)
-    >>> bool(abs(ga.mean() - 0.6) < 0.03)
-    True
-    """
+@nb.njit(cache=True, inline="always")
+def _drive_range(ga, lo, hi, weight, lam, cdf, state):  # pragma: no cover - compiled
+    """ga[i] += weight · K_i for lo <= i < hi (lo even), K_i ~ Poisson(λ): each 64-bit
+    draw gives two 32-bit uniforms (neurons i and i + 1), so probabilities are exact to
+    2⁻³² ≈ 2e-10. The stream's xoshiro256** steps (the synapse layer's ``_next_u64``)
+    and the CDF table are held in scalars over the loop: an array read through a helper
+    per neuron would cost an atomic reference count each time."""
     assert N_CDF == 4  # the table below is unrolled
     c0, c1, c2, c3, p3 = cdf[0, 0], cdf[0, 1], cdf[0, 2], cdf[0, 3], cdf[1, 3]
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
-    n = ga.shape[0]
-    for i in range(0, n, 2):
+    for i in range(lo, hi, 2):
         x = _rotl(s1 * np.uint64(5), 7) * np.uint64(9)
         t = s1 << np.uint64(17)
         s2 ^= s0
@@ -112,13 +103,46 @@ def drive_pass(ga, weight, lam, cdf, state):  # pragma: no cover - compiled
         if k == N_CDF:
             k = _poisson_tail(u, lam, p3, c3)
         ga[i] += weight * k
-        if i + 1 < n:
+        if i + 1 < hi:
             u = (float(x & np.uint64(0xFFFFFFFF)) + 0.5) * (1.0 / 4294967296.0)
             k = (u > c0) + (u > c1) + (u > c2) + (u > c3)
             if k == N_CDF:
                 k = _poisson_tail(u, lam, p3, c3)
             ga[i + 1] += weight * k
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+
+
+@nb.njit(cache=True)
+def drive_pass(ga, weight, lam, cdf, state):  # pragma: no cover - compiled
+    """ga[i] += weight · K_i, K_i ~ Poisson(λ), for every i, from the stream ``state``
+    (two neurons per 64-bit draw, see :func:`drive_blocks`).
+
+    >>> from magsynapse.synapse.kernels import _seed_state
+    >>> state = np.empty(4, dtype=np.uint64); _seed_state(np.uint64(1), 0, state)
+    >>> ga = np.zeros(10000); drive_pass(ga, 1.0, 0.6, poisson_cdf(0.6), state)
+    >>> bool(abs(ga.mean() - 0.6) < 0.03)
+    True
+    """
+    _drive_range(ga, 0, ga.shape[0], weight, lam, cdf, state)
+
+
+@nb.njit(cache=True)
+def drive_blocks(ga, weight, lam, cdf, states, b0, b1, size):  # pragma: no cover - compiled
+    """The drive of the neurons of blocks b0 … b1 − 1 (``size`` neurons each, the last one
+    possibly shorter), block b from its stream ``states[b]``: the same numbers as
+    :func:`drive_pass` on each block's part of ``ga``, in one call (a call per block
+    would cost reference counts on its arrays).
+
+    >>> from magsynapse.synapse.kernels import _seed_state
+    >>> states = np.empty((3, 4), dtype=np.uint64)
+    >>> for b in range(3): _seed_state(np.uint64(1), b, states[b])
+    >>> ga = np.zeros(2500); drive_blocks(ga, 1.0, 0.6, poisson_cdf(0.6), states, 0, 3, 1024)
+    >>> bool(abs(ga.mean() - 0.6) < 0.05)
+    True
+    """
+    n = ga.shape[0]
+    for b in range(b0, b1):
+        _drive_range(ga, b * size, min((b + 1) * size, n), weight, lam, cdf, states[b])
 
 
 @nb.njit(cache=True)

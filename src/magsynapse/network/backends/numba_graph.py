@@ -72,8 +72,10 @@ def _connect(n, p, key):  # pragma: no cover - compiled
 
 @nb.njit(cache=True)
 def _floyd(m, k, state, table, out):  # pragma: no cover - compiled
-    """``k`` distinct integers of [0, m) into ``out``, sorted (Floyd's algorithm; the
-    open-addressing ``table``, a power of two at least 2k, is empty before and after)."""
+    """``k`` distinct integers of [0, m) into ``out``, in the order drawn (Floyd's
+    algorithm; the open-addressing ``table``, a power of two at least 2k, is empty before
+    and after). Unsorted: :func:`_transpose` orders every row by target whatever the
+    order of a neuron's sources."""
     mask = table.shape[0] - 1
     for n_in, t in enumerate(range(m - k, m)):
         r = min(int(uniform(state) * (t + 1)), t)
@@ -89,13 +91,12 @@ def _floyd(m, k, state, table, out):  # pragma: no cover - compiled
         out[n_in] = r
     for i in range(table.shape[0]):
         table[i] = -1
-    out[:k].sort()
 
 
 @nb.njit(cache=True)
 def _fixed_in(n, n_exc, k_exc, k_inh, key):  # pragma: no cover - compiled
     """Sources of every neuron: (N, k_exc + k_inh) int32, excitatory then inhibitory,
-    each part sorted; neuron j's draws use the stream (key, j)."""
+    each part in the order drawn; neuron j's draws use the stream (key, j)."""
     k = k_exc + k_inh
     src = np.empty((n, k), dtype=np.int32)
     size = 1
