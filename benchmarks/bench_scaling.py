@@ -13,8 +13,8 @@ measures the engine on networks that stay awake:
    in-degree; external Poisson inputs counted apart), bytes per synapse (peak RSS above
    the smallest network's, over the synapses) and peak RSS, one thread; Brian2
    cpp_standalone (the script of ``magsynapse export brian2``) with one thread and with
-   two, at every point where its one-thread run is predicted (from the previous size, by
-   the synapse count) to finish within :data:`BRIAN2_LIMIT_S`; magsynapse with two
+   two, at every point where its one-thread run is predicted (:func:`predict_brian2`,
+   from the series' previous sizes) to finish within :data:`BRIAN2_LIMIT_S`; magsynapse with two
    threads (one network split between them) at every point, and whether its numbers
    equal those of one thread.
 2. Throughput: replicas per second at N = 4000 (in-degree 100), 8 [Mg]o values, end to
@@ -139,21 +139,47 @@ def _point(N: int, K: int, T: float, seed: int, limit: float, predicted: float |
 def bench_series(series: dict[int, list[int]], T: float, seed: int, limit: float) -> list:
     rows = []
     for K, sizes in series.items():
-        previous = None
+        timed: list[dict] = []  # this series' points with a Brian2 time, in order
+        skipped = False  # once a size is skipped, the larger ones are too
         for N in sizes:
-            predicted = None
-            if previous is not None and "brian2_1" in previous:
-                predicted = previous["brian2_1"]["run_s"] * N * K / previous["synapses"]
-            elif previous is not None:
-                predicted = math.inf  # the previous size was skipped already
-            previous = _point(N, K, T, seed, limit, predicted)
-            rows.append(previous)
+            predicted = math.inf if skipped else predict_brian2(timed, N * K)
+            row = _point(N, K, T, seed, limit, predicted)
+            rows.append(row)
+            if "brian2_1" in row:
+                timed.append(row)
+            else:
+                skipped = True
     smallest = min(rows, key=lambda r: r["N"])
     base = smallest["magsynapse"]["peak_rss_mb"]
     for r in rows:
         extra = (r["magsynapse"]["peak_rss_mb"] - base) * 1024 * 1024
         r["bytes_per_synapse"] = extra / r["synapses"] if r is not smallest else math.nan
     return rows
+
+
+def predict_brian2(timed: list[dict], synapses: float) -> float | None:
+    """Brian2's one-thread run at ``synapses``, from the series' timed points: the last
+    one's time grown by the power of the synapse count that the last two show (at least
+    linear; Brian2 becomes memory-bound as networks grow), or linearly from a single
+    point. None without a timed point.
+
+    >>> pts = [{"synapses": 1e7, "brian2_1": {"run_s": 50.0}},
+    ...        {"synapses": 4e7, "brian2_1": {"run_s": 400.0}}]
+    >>> round(predict_brian2(pts, 1e8)), round(predict_brian2(pts[:1], 4e7))
+    (1581, 200)
+    """
+    if not timed:
+        return None
+    last = timed[-1]
+    power = 1.0
+    if len(timed) > 1:
+        prev = timed[-2]
+        power = max(
+            1.0,
+            math.log(last["brian2_1"]["run_s"] / prev["brian2_1"]["run_s"])
+            / math.log(last["synapses"] / prev["synapses"]),
+        )
+    return last["brian2_1"]["run_s"] * (synapses / last["synapses"]) ** power
 
 
 def growth(rows: list[dict]) -> dict[int, dict[str, float]]:
@@ -236,7 +262,8 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         f"mgnet_k (MgNet with a fixed in-degree), T = {cfg['T']:g} s, [Mg]o = 1 mM, seed "
         f"{cfg['seed']}; Brian2 cpp_standalone runs the script of `magsynapse export brian2 "
         f"--model mgnet_k`, and is skipped where one thread is predicted above "
-        f"{cfg['brian2_limit_s']:.0f} s.",
+        f"{cfg['brian2_limit_s']:.0f} s (from the series' last two sizes, by the power of "
+        "the synapse count they show).",
         "",
         f"Reference band (N = 1000, in-degree 100, seeds {res['band']['seeds'][0]}–"
         f"{res['band']['seeds'][-1]}, mean ± 2 SD): rate E "

@@ -115,19 +115,27 @@ def _cubic_rhs(rho, rho_star):  # pragma: no cover - compiled
     return -rho * (1.0 - rho) * (rho_star - rho)
 
 
+@nb.njit(cache=True, inline="always")
+def cubic_exact(rho, e):  # pragma: no cover - compiled
+    """The closed form of :func:`cubic_flow` for ρ* = ½: ρ after a time t, given
+    e = exp(−t/(2τ)) (a caller advancing many synapses by the same t computes e once)."""
+    u = rho - 0.5
+    s0 = u * u
+    if s0 == 0.0:
+        return rho
+    s = 0.25 * s0 / (s0 + (0.25 - s0) * e)
+    return 0.5 + math.copysign(math.sqrt(s), u)
+
+
 @nb.njit(cache=True)
 def cubic_flow(rho, t, tau, rho_star):  # pragma: no cover - compiled
     """Advance τ dρ/dt = −ρ(1−ρ)(ρ*−ρ) by ``t`` (exact for ρ* = ½, RK4 otherwise)."""
     if t <= 0.0:
         return rho
     if rho_star == 0.5:
-        u = rho - 0.5
-        s0 = u * u
-        if s0 == 0.0:
+        if (rho - 0.5) * (rho - 0.5) == 0.0:
             return rho
-        e = math.exp(-t / (2.0 * tau))
-        s = 0.25 * s0 / (s0 + (0.25 - s0) * e)
-        return 0.5 + math.copysign(math.sqrt(s), u)
+        return cubic_exact(rho, math.exp(-t / (2.0 * tau)))
     n = math.ceil(t / (0.01 * tau))
     h = t / n
     for _ in range(n):

@@ -43,7 +43,7 @@ import numpy as np
 from ...interrupt import stop_flag, stopped, wait_all
 from ...numerics import exp_poly
 from ...receptors.block import unblocked, unblocked_vectorised
-from ...synapse.kernels import _seed_state
+from ...synapse.kernels import _seed_state, cubic_exact
 from .base import (
     BACKENDS,
     BLOCK,
@@ -236,7 +236,9 @@ def _deliver_blocks(
     # the common case is written out here on scalars: an array handed to a function,
     # inlined or not, costs an atomic reference count per call
     fast = plastic and q.fast and q.builtin_rule and not diag
-    tau_ca, c_post = q.tau_ca, q.c_post
+    tau_ca, c_post, tau, theta_d = q.tau_ca, q.c_post, q.tau, q.theta_d
+    rho_half = q.rho_star == 0.5
+    dlt_seen, decay_seen, half_seen = -1.0, 0.0, 0.0
     for k in range(n_fired):
         j = fired[k]
         for b in range(b0, b1):
@@ -258,17 +260,31 @@ def _deliver_blocks(
                                 n_new += 1
                             c = st[s, 0]
                             rho = st[s, 2]
-                            start = t_last
-                            for m in range(n_new - 1, -1, -1):
-                                tk = post_buf[post, (count - 1 - m) % POST_BUFFER]
-                                if tk > t:
-                                    continue
-                                rho = rho_fast(rho, c, tk - start, q)
-                                c = c * math.exp(-(tk - start) / tau_ca) + c_post
-                                start = tk
-                            st[s, 2] = rho_fast(rho, c, t - start, q)
-                            st[s, 0] = c * math.exp(-(t - start) / tau_ca)
-                            st[s, 1] = t
+                            if n_new == 0 and c <= theta_d and rho_half:
+                                # no post spike and calcium below θ_d: the cubic flows
+                                # freely and calcium decays over t − t_last, the same
+                                # interval for most synapses of a spike (its neuron's
+                                # previous spike): both exponentials computed once
+                                dlt = t - t_last
+                                if dlt != dlt_seen:
+                                    dlt_seen = dlt
+                                    decay_seen = math.exp(-dlt / tau_ca)
+                                    half_seen = math.exp(-dlt / (2.0 * tau))
+                                st[s, 2] = cubic_exact(rho, half_seen)
+                                st[s, 0] = c * decay_seen
+                                st[s, 1] = t
+                            else:
+                                start = t_last
+                                for m in range(n_new - 1, -1, -1):
+                                    tk = post_buf[post, (count - 1 - m) % POST_BUFFER]
+                                    if tk > t:
+                                        continue
+                                    rho = rho_fast(rho, c, tk - start, q)
+                                    c = c * math.exp(-(tk - start) / tau_ca) + c_post
+                                    start = tk
+                                st[s, 2] = rho_fast(rho, c, t - start, q)
+                                st[s, 0] = c * math.exp(-(t - start) / tau_ca)
+                                st[s, 1] = t
                     elif plastic:
                         touch(s, t, syn, q, (states[b], spares[b]), rule)
                     if plastic:
