@@ -80,17 +80,36 @@ def poisson_inv(u, lam, cdf):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
-def _drive_range(ga, lo, hi, weight, lam, cdf, state):  # pragma: no cover - compiled
-    """ga[i] += weight · K_i for lo <= i < hi (lo even), K_i ~ Poisson(λ): each 64-bit
-    draw gives two 32-bit uniforms (neurons i and i + 1), so probabilities are exact to
-    2⁻³² ≈ 2e-10. The stream's xoshiro256** steps (the synapse layer's ``_next_u64``)
-    and the CDF table are held in scalars over the loop: an array read through a helper
-    per neuron would cost an atomic reference count each time."""
+def _counts(x, c0, c1, c2, c3):  # pragma: no cover - compiled
+    """The counts below the table's end for the two 32-bit uniforms of the draw ``x``
+    (high half, low half), as floats (so that the loop over draws vectorises); 4.0
+    means the tail (:func:`_poisson_tail`)."""
+    u = (float(x >> np.uint64(32)) + 0.5) * (1.0 / 4294967296.0)
+    k_hi = (1.0 if u > c0 else 0.0) + (1.0 if u > c1 else 0.0)
+    k_hi += (1.0 if u > c2 else 0.0) + (1.0 if u > c3 else 0.0)
+    u = (float(x & np.uint64(0xFFFFFFFF)) + 0.5) * (1.0 / 4294967296.0)
+    k_lo = (1.0 if u > c0 else 0.0) + (1.0 if u > c1 else 0.0)
+    k_lo += (1.0 if u > c2 else 0.0) + (1.0 if u > c3 else 0.0)
+    return k_hi, k_lo
+
+
+@nb.njit(cache=True, inline="always")
+def _drive_range(ga, lo, hi, weight, lam, cdf, state, xs, kb):  # pragma: no cover - compiled
+    """ga[i] += weight · K_i for lo <= i < hi, K_i ~ Poisson(λ): each 64-bit draw gives
+    two 32-bit uniforms (neurons lo + 2p and lo + 2p + 1), so probabilities are exact to
+    2⁻³² ≈ 2e-10. Four passes over scratch arrays ``xs`` (draws) and ``kb`` (counts), at
+    least (hi − lo + 1) // 2 and hi − lo long: the stream's xoshiro256** steps (the
+    synapse layer's ``_next_u64``, its state held in scalars), the counts by comparison
+    with the table (vectorised), the rare counts beyond the table (the recursion), and
+    the conductance jumps (vectorised) — the numbers of one pass per neuron, twice as
+    fast."""
     assert N_CDF == 4  # the table below is unrolled
     c0, c1, c2, c3, p3 = cdf[0, 0], cdf[0, 1], cdf[0, 2], cdf[0, 3], cdf[1, 3]
+    m = hi - lo
+    pairs = (m + 1) // 2
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
-    for i in range(lo, hi, 2):
-        x = _rotl(s1 * np.uint64(5), 7) * np.uint64(9)
+    for p in range(pairs):
+        xs[p] = _rotl(s1 * np.uint64(5), 7) * np.uint64(9)
         t = s1 << np.uint64(17)
         s2 ^= s0
         s3 ^= s1
@@ -98,24 +117,25 @@ def _drive_range(ga, lo, hi, weight, lam, cdf, state):  # pragma: no cover - com
         s0 ^= s3
         s2 ^= t
         s3 = _rotl(s3, 45)
-        u = (float(x >> np.uint64(32)) + 0.5) * (1.0 / 4294967296.0)
-        k = (u > c0) + (u > c1) + (u > c2) + (u > c3)
-        if k == N_CDF:
-            k = _poisson_tail(u, lam, p3, c3)
-        ga[i] += weight * k
-        if i + 1 < hi:
-            u = (float(x & np.uint64(0xFFFFFFFF)) + 0.5) * (1.0 / 4294967296.0)
-            k = (u > c0) + (u > c1) + (u > c2) + (u > c3)
-            if k == N_CDF:
-                k = _poisson_tail(u, lam, p3, c3)
-            ga[i + 1] += weight * k
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+    for p in range(m // 2):
+        kb[2 * p], kb[2 * p + 1] = _counts(xs[p], c0, c1, c2, c3)
+    if m % 2:
+        kb[m - 1] = _counts(xs[pairs - 1], c0, c1, c2, c3)[0]
+    for i in range(m):
+        if kb[i] == 4.0:
+            x = xs[i >> 1]
+            half = x & np.uint64(0xFFFFFFFF) if i & 1 else x >> np.uint64(32)
+            u = (float(half) + 0.5) * (1.0 / 4294967296.0)
+            kb[i] = float(_poisson_tail(u, lam, p3, c3))
+    for i in range(m):
+        ga[lo + i] += weight * kb[i]
 
 
 @nb.njit(cache=True)
 def drive_pass(ga, weight, lam, cdf, state):  # pragma: no cover - compiled
     """ga[i] += weight · K_i, K_i ~ Poisson(λ), for every i, from the stream ``state``
-    (two neurons per 64-bit draw, see :func:`drive_blocks`).
+    (two neurons per 64-bit draw, see :func:`_drive_range`).
 
     >>> from magsynapse.synapse.kernels import _seed_state
     >>> state = np.empty(4, dtype=np.uint64); _seed_state(np.uint64(1), 0, state)
@@ -123,7 +143,9 @@ def drive_pass(ga, weight, lam, cdf, state):  # pragma: no cover - compiled
     >>> bool(abs(ga.mean() - 0.6) < 0.03)
     True
     """
-    _drive_range(ga, 0, ga.shape[0], weight, lam, cdf, state)
+    n = ga.shape[0]
+    xs = np.empty((n + 1) // 2, dtype=np.uint64)
+    _drive_range(ga, 0, n, weight, lam, cdf, state, xs, np.empty(n))
 
 
 @nb.njit(cache=True)
@@ -141,8 +163,11 @@ def drive_blocks(ga, weight, lam, cdf, states, b0, b1, size):  # pragma: no cove
     True
     """
     n = ga.shape[0]
+    xs = np.empty((size + 1) // 2, dtype=np.uint64)
+    kb = np.empty(size)
     for b in range(b0, b1):
-        _drive_range(ga, b * size, min((b + 1) * size, n), weight, lam, cdf, states[b])
+        lo = b * size
+        _drive_range(ga, lo, min(lo + size, n), weight, lam, cdf, states[b], xs, kb)
 
 
 @nb.njit(cache=True)
