@@ -326,19 +326,9 @@ def _advance_parallel(
 ):  # pragma: no cover - compiled
     """The blocks ``bounds[r]`` … ``bounds[r + 1] − 1`` on thread r."""
     for r in nb.prange(bounds.shape[0] - 1):
+        b0, b1 = bounds[r], bounds[r + 1]
         _advance_blocks(
-            bounds[r],
-            bounds[r + 1],
-            step,
-            mg_k,
-            qa[0],
-            cells,
-            streams,
-            stim,
-            spikes,
-            syn,
-            plastic_in,
-            rule,
+            b0, b1, step, mg_k, qa[0], cells, streams, stim, spikes, syn, plastic_in, rule
         )
 
 
@@ -366,20 +356,8 @@ def _advance(
             bounds, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
         )
     else:
-        _advance_blocks(
-            0,
-            bounds[bounds.shape[0] - 1],
-            step,
-            mg_k,
-            q,
-            cells,
-            streams,
-            stim,
-            spikes,
-            syn,
-            plastic_in,
-            rule,
-        )
+        b1 = bounds[bounds.shape[0] - 1]
+        _advance_blocks(0, b1, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule)
 
 
 @nb.njit(cache=True, nogil=True)

@@ -80,17 +80,22 @@ def poisson_inv(u, lam, cdf):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
-def _counts(x, c0, c1, c2, c3):  # pragma: no cover - compiled
-    """The counts below the table's end for the two 32-bit uniforms of the draw ``x``
-    (high half, low half), as floats (so that the loop over draws vectorises); 4.0
-    means the tail (:func:`_poisson_tail`)."""
-    u = (float(x >> np.uint64(32)) + 0.5) * (1.0 / 4294967296.0)
-    k_hi = (1.0 if u > c0 else 0.0) + (1.0 if u > c1 else 0.0)
-    k_hi += (1.0 if u > c2 else 0.0) + (1.0 if u > c3 else 0.0)
-    u = (float(x & np.uint64(0xFFFFFFFF)) + 0.5) * (1.0 / 4294967296.0)
-    k_lo = (1.0 if u > c0 else 0.0) + (1.0 if u > c1 else 0.0)
-    k_lo += (1.0 if u > c2 else 0.0) + (1.0 if u > c3 else 0.0)
-    return k_hi, k_lo
+def _uniform32(bits):  # pragma: no cover - compiled
+    """A uniform in (0, 1) from 32 random bits."""
+    return (float(bits) + 0.5) * (1.0 / 4294967296.0)
+
+
+@nb.njit(cache=True, inline="always")
+def _count(u, c0, c1, c2, c3):  # pragma: no cover - compiled
+    """How many of the table's four cumulative probabilities lie below ``u``, as a float
+    (branch-free, so that a loop over draws vectorises); 4.0 means the tail
+    (:func:`_poisson_tail`)."""
+    return (
+        (1.0 if u > c0 else 0.0)
+        + (1.0 if u > c1 else 0.0)
+        + (1.0 if u > c2 else 0.0)
+        + (1.0 if u > c3 else 0.0)
+    )
 
 
 @nb.njit(cache=True, inline="always")
@@ -119,14 +124,14 @@ def _drive_range(ga, lo, hi, weight, lam, cdf, state, xs, kb):  # pragma: no cov
         s3 = _rotl(s3, 45)
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
     for p in range(m // 2):
-        kb[2 * p], kb[2 * p + 1] = _counts(xs[p], c0, c1, c2, c3)
+        kb[2 * p] = _count(_uniform32(xs[p] >> np.uint64(32)), c0, c1, c2, c3)
+        kb[2 * p + 1] = _count(_uniform32(xs[p] & np.uint64(0xFFFFFFFF)), c0, c1, c2, c3)
     if m % 2:
-        kb[m - 1] = _counts(xs[pairs - 1], c0, c1, c2, c3)[0]
+        kb[m - 1] = _count(_uniform32(xs[pairs - 1] >> np.uint64(32)), c0, c1, c2, c3)
     for i in range(m):
         if kb[i] == 4.0:
             x = xs[i >> 1]
-            half = x & np.uint64(0xFFFFFFFF) if i & 1 else x >> np.uint64(32)
-            u = (float(half) + 0.5) * (1.0 / 4294967296.0)
+            u = _uniform32(x & np.uint64(0xFFFFFFFF) if i & 1 else x >> np.uint64(32))
             kb[i] = float(_poisson_tail(u, lam, p3, c3))
     for i in range(m):
         ga[lo + i] += weight * kb[i]
