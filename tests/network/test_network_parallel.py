@@ -5,6 +5,7 @@ import numba
 import numpy as np
 import pytest
 
+from magsynapse.conditions import make_conditions
 from magsynapse.network import Record, Stimulus, load_config, simulate_network
 from magsynapse.network.backends.base import BLOCK, Wiring, n_blocks
 from magsynapse.network.backends.numba_cpu import split_threads
@@ -73,6 +74,22 @@ def test_one_network_gives_the_same_numbers_on_one_thread_and_on_two(name):
     one = _run(cfg, 1, mg=1.0)
     two = _run(cfg, 2, mg=1.0)
     assert float(one.rate_E) > 0.5 and int((one.spike_i >= 0).sum()) > 100
+    _assert_same(one, two)
+
+
+@needs_two_threads
+def test_noisy_efficacies_under_a_changing_mg_the_same_on_one_thread_and_on_two():
+    """Without correlated stimuli, the threads meet once per step (a step's delivery
+    joins the next step's advance), with the noisy efficacies' draws and a [Mg]o that
+    changes at every step: the same numbers as on one thread."""
+    cfg = CONFIGS["mgnet, noisy efficacies"]
+    series = make_conditions(mg_o=[0.5, 2.0], dims=("time",), coords={"time": [0.0, 0.15]})
+    stimuli = (Stimulus(range(BLOCK - 50, BLOCK + 900), 0.05, 0.12, rate=30.0),)
+    record = Record(rate_bin=10.0, spikes=True, rho_times=(0.05, 0.1))
+    kw = dict(conditions=series, T=0.15, stimuli=stimuli, record=record, seed=4)
+    one = simulate_network(cfg, threads=1, **kw)
+    two = simulate_network(cfg, threads=2, **kw)
+    assert float(one.rate_E.mean()) > 0.5 and int((one.spike_i >= 0).sum()) > 100
     _assert_same(one, two)
 
 

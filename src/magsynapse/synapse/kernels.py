@@ -24,9 +24,13 @@ import numpy as np
 from numba.core.errors import NumbaExperimentalFeatureWarning
 
 # Rules reach the kernels as first-class compiled functions (numba cfuncs); numba labels
-# the feature experimental. It is what keeps one cached kernel for every rule.
+# the feature experimental. It is what keeps one cached kernel for every rule. Numba
+# reports it from inside itself or, while compiling, under the path of our source file.
 warnings.filterwarnings(
-    "ignore", "First-class function type", NumbaExperimentalFeatureWarning, r"numba\."
+    "ignore",
+    "First-class function type",
+    NumbaExperimentalFeatureWarning,
+    r"numba\.|.*magsynapse",
 )
 
 # --------------------------------------------------------------------------- RNG

@@ -345,6 +345,40 @@ def _deliver_parallel(
         )
 
 
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _deliver_advance_parallel(
+    bounds,
+    t,
+    mg_prev,
+    fired,
+    n_fired,
+    step,
+    mg_k,
+    qa,
+    cells,
+    net,
+    streams,
+    stim,
+    spikes,
+    syn,
+    plastic_in,
+    ca_pre,
+    rule,
+):  # pragma: no cover - compiled
+    """One meeting of the threads per step: thread r delivers the previous step's
+    ``n_fired`` spikes ``fired`` (at time t, under ``mg_prev``) onto the blocks
+    ``bounds[r]`` … ``bounds[r + 1] − 1``, then advances those blocks by step ``step``.
+    Each run's neurons and the synapses onto them are its own, and a block sees the
+    same operations in the same order as with the two passes apart."""
+    for r in nb.prange(bounds.shape[0] - 1):
+        b0, b1 = bounds[r], bounds[r + 1]
+        q = qa[0]
+        _deliver_blocks(
+            b0, b1, t, mg_prev, fired, n_fired, False, q, cells, net, streams, syn, ca_pre, rule
+        )
+        _advance_blocks(b0, b1, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule)
+
+
 @nb.njit(cache=True, nogil=True)
 def _advance(
     bounds, step, mg_k, q, qa, cells, streams, stim, spikes, syn, plastic_in, rule
@@ -479,10 +513,13 @@ def run_replica(
     A step is two passes over the neuron blocks (:data:`.base.BLOCK`): every block
     advances its neurons (:func:`_advance_blocks`), the spikes are gathered in neuron order,
     then every block receives them (:func:`_deliver_blocks`). With ``threads`` > 1 the
-    blocks of a pass run on numba's threads (at most ``threads``, as many as
-    ``numba.set_num_threads`` gave the calling thread); block b draws from the stream
-    (key, b), so the numbers are the same on any number of threads. The shared draws of
-    correlated stimuli come from block 0's stream at the start of a step.
+    blocks run on numba's threads (at most ``threads``, as many as
+    ``numba.set_num_threads`` gave the calling thread), in contiguous runs of blocks, one
+    per thread; a run's thread delivers a step's spikes to its blocks and then advances
+    them by the next step (:func:`_deliver_advance_parallel`), so that the threads meet
+    once per step. Block b draws from the stream (key, b), so the numbers are the same on
+    any number of threads. The shared draws of correlated stimuli come from block 0's
+    stream at the start of a step.
 
     Stimuli (:class:`.base.Stimuli`): extra Poisson input onto AMPA of the neurons in a
     window's mask, independent per neuron or (correlated) one shared draw per step.
@@ -545,6 +582,16 @@ def run_replica(
     runs = max(1, min(threads, blocks))  # runs of blocks, one per thread
     bounds = balanced_runs(net.out_block, net.in_ptr, runs)
     adv_bounds = even_runs(blocks, runs)
+    # On several threads a step's delivery waits for the next step's advance, so that the
+    # threads meet once per step, not twice (both on `bounds`). Not where the shared
+    # draws of correlated stimuli would come before a noisy synapse's draws from block
+    # 0's stream instead of after them.
+    correlated = False
+    for m in range(n_stim):
+        correlated = correlated or table[m].correlated
+    merged = runs > 1 and not (correlated and q.sigma > 0.0)
+    n_pending = 0  # spikes of the previous step not yet delivered (merged steps)
+    t_pending, mg_pending = 0.0, mg_k
     for step in range(n_steps):
         if stopped(stop):
             break
@@ -556,9 +603,42 @@ def run_replica(
         for m in range(n_stim):
             if table[m].start <= t_now < table[m].stop and table[m].correlated:
                 shared[m] = poisson_inv(uniform(states[0]), table[m].lam, stim_cdf[m])
-        _advance(
-            adv_bounds, step, mg_k, q, qa, cells, streams, stim_all, spikes, syn, plastic_in, rule
-        )
+        if merged:
+            _deliver_advance_parallel(
+                bounds,
+                t_pending,
+                mg_pending,
+                fired,
+                n_pending,
+                step,
+                mg_k,
+                qa,
+                cells,
+                net,
+                streams,
+                stim_all,
+                spikes,
+                syn,
+                plastic_in,
+                ca_pre,
+                rule,
+            )
+            n_pending = 0
+        else:
+            _advance(
+                adv_bounds,
+                step,
+                mg_k,
+                q,
+                qa,
+                cells,
+                streams,
+                stim_all,
+                spikes,
+                syn,
+                plastic_in,
+                rule,
+            )
         # the step's spikes in neuron order
         n_sp = 0
         for b in range(blocks):
@@ -576,13 +656,37 @@ def run_replica(
                         overflow = True
         # transmission; at requested steps every synapse is brought up to date
         record = r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1
+        if merged and not record:
+            n_pending, t_pending, mg_pending = n_sp, t_sp, mg_k
+        else:
+            _deliver(
+                bounds,
+                t_sp,
+                mg_k,
+                fired,
+                n_sp,
+                record,
+                q,
+                qa,
+                cells,
+                net,
+                streams,
+                syn,
+                ca_pre,
+                rule,
+            )
+        # online reduction: mean efficacy at requested steps
+        while r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1:
+            rho_samples[r_next] = st[:, 2].mean() if n_syn > 0 else np.nan
+            r_next += 1
+    if n_pending > 0:
         _deliver(
             bounds,
-            t_sp,
-            mg_k,
+            t_pending,
+            mg_pending,
             fired,
-            n_sp,
-            record,
+            n_pending,
+            False,
             q,
             qa,
             cells,
@@ -592,10 +696,6 @@ def run_replica(
             ca_pre,
             rule,
         )
-        # online reduction: mean efficacy at requested steps
-        while r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1:
-            rho_samples[r_next] = st[:, 2].mean() if n_syn > 0 else np.nan
-            r_next += 1
     _deliver(
         bounds,
         n_steps * dt,
