@@ -322,32 +322,49 @@ def _deliver_blocks(
 
 @nb.njit(cache=True, nogil=True, parallel=True)
 def _advance_parallel(
-    bounds, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+    parts, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
 ):  # pragma: no cover - compiled
-    """The blocks ``bounds[r]`` … ``bounds[r + 1] − 1`` on thread r."""
-    for r in nb.prange(bounds.shape[0] - 1):
-        b0, b1 = bounds[r], bounds[r + 1]
-        _advance_blocks(
-            b0, b1, step, mg_k, qa[0], cells, streams, stim, spikes, syn, plastic_in, rule
-        )
+    """The blocks of ``parts[r]`` (:func:`balanced_runs`) on thread r."""
+    for r in nb.prange(parts.shape[0]):
+        for h in range(0, 4, 2):
+            b0, b1 = parts[r, h], parts[r, h + 1]
+            if b1 > b0:
+                _advance_blocks(
+                    b0, b1, step, mg_k, qa[0], cells, streams, stim, spikes, syn, plastic_in, rule
+                )
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
 def _deliver_parallel(
-    bounds, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
+    parts, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
 ):  # pragma: no cover - compiled
-    """The blocks in contiguous runs, blocks ``bounds[r]`` … ``bounds[r + 1] − 1`` on
-    thread r (a spike's targets in a run are one part of its row, read in order)."""
-    for r in nb.prange(bounds.shape[0] - 1):
-        b0, b1 = bounds[r], bounds[r + 1]
-        _deliver_blocks(
-            b0, b1, t, mg_k, fired, n_fired, catch_up, qa[0], cells, net, streams, syn, ca_pre, rule
-        )
+    """The blocks of ``parts[r]`` on thread r (a spike's targets in a run of blocks are
+    one part of its row, read in order)."""
+    for r in nb.prange(parts.shape[0]):
+        for h in range(0, 4, 2):
+            b0, b1 = parts[r, h], parts[r, h + 1]
+            if b1 > b0:
+                _deliver_blocks(
+                    b0,
+                    b1,
+                    t,
+                    mg_k,
+                    fired,
+                    n_fired,
+                    catch_up,
+                    qa[0],
+                    cells,
+                    net,
+                    streams,
+                    syn,
+                    ca_pre,
+                    rule,
+                )
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
 def _deliver_advance_parallel(
-    bounds,
+    parts,
     t,
     mg_prev,
     fired,
@@ -366,43 +383,60 @@ def _deliver_advance_parallel(
     rule,
 ):  # pragma: no cover - compiled
     """One meeting of the threads per step: thread r delivers the previous step's
-    ``n_fired`` spikes ``fired`` (at time t, under ``mg_prev``) onto the blocks
-    ``bounds[r]`` … ``bounds[r + 1] − 1``, then advances those blocks by step ``step``.
-    Each run's neurons and the synapses onto them are its own, and a block sees the
-    same operations in the same order as with the two passes apart."""
-    for r in nb.prange(bounds.shape[0] - 1):
-        b0, b1 = bounds[r], bounds[r + 1]
+    ``n_fired`` spikes ``fired`` (at time t, under ``mg_prev``) onto the blocks of
+    ``parts[r]``, then advances them by step ``step``. Each thread's neurons and the
+    synapses onto them are its own, and a block sees the same operations in the same
+    order as with the two passes apart."""
+    for r in nb.prange(parts.shape[0]):
         q = qa[0]
-        _deliver_blocks(
-            b0, b1, t, mg_prev, fired, n_fired, False, q, cells, net, streams, syn, ca_pre, rule
-        )
-        _advance_blocks(b0, b1, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule)
+        for h in range(0, 4, 2):
+            b0, b1 = parts[r, h], parts[r, h + 1]
+            if b1 > b0:
+                _deliver_blocks(
+                    b0,
+                    b1,
+                    t,
+                    mg_prev,
+                    fired,
+                    n_fired,
+                    False,
+                    q,
+                    cells,
+                    net,
+                    streams,
+                    syn,
+                    ca_pre,
+                    rule,
+                )
+                _advance_blocks(
+                    b0, b1, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule
+                )
 
 
 @nb.njit(cache=True, nogil=True)
 def _advance(
-    bounds, step, mg_k, q, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+    parts, step, mg_k, q, qa, cells, streams, stim, spikes, syn, plastic_in, rule
 ):  # pragma: no cover - compiled
-    """The advance pass: on this thread (one run) or in the runs of blocks ``bounds``
+    """The advance pass: on this thread (one part) or in the parts of blocks ``parts``
     (:func:`even_runs`), one per thread."""
-    if bounds.shape[0] > 2:
+    if parts.shape[0] > 1:
         _advance_parallel(
-            bounds, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+            parts, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
         )
     else:
-        b1 = bounds[bounds.shape[0] - 1]
+        b1 = parts[0, 1]
         _advance_blocks(0, b1, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule)
 
 
 @nb.njit(cache=True, nogil=True)
 def _deliver(
-    bounds, t, mg_k, fired, n_fired, catch_up, q, qa, cells, net, streams, syn, ca_pre, rule
+    parts, t, mg_k, fired, n_fired, catch_up, q, qa, cells, net, streams, syn, ca_pre, rule
 ):  # pragma: no cover - compiled
-    """The delivery pass: on this thread (one run) or in the runs of blocks ``bounds``
+    """The delivery pass: on this thread (one part) or in the parts of blocks ``parts``
     (:func:`balanced_runs`), one per thread."""
-    if bounds.shape[0] > 2:
+    if parts.shape[0] > 1:
         _deliver_parallel(
-            bounds,
+            parts,
             t,
             mg_k,
             fired,
@@ -419,7 +453,7 @@ def _deliver(
     else:
         _deliver_blocks(
             0,
-            bounds[bounds.shape[0] - 1],
+            parts[0, 1],
             t,
             mg_k,
             fired,
@@ -438,39 +472,90 @@ def _deliver(
 #: Relative costs, per simulated second at a few hertz, of a neuron (its steps), of a plastic
 #: synapse onto it and of a static one (measured on this engine: about 6 ns per neuron and
 #: step, 100 ns per plastic event, 10 ns per static one, at 6 Hz): the weights by which
-#: :func:`balanced_runs` shares the delivery pass between threads.
+#: :func:`balanced_runs` shares the blocks between threads.
 COST_NEURON, COST_PLASTIC, COST_STATIC = 60.0, 0.6, 0.06
 
 
 @nb.njit(cache=True)
-def even_runs(blocks, runs):  # pragma: no cover - compiled
-    """Bounds (runs + 1,) of ``runs`` contiguous runs of ``blocks`` blocks, as equal in
-    size as can be: the advance pass's split (its work is the same for every neuron).
+def _parts(bounds, start, blocks):  # pragma: no cover - compiled
+    """Parts (runs, 4) of the runs ``bounds`` of blocks counted from block ``start`` round
+    the ring of ``blocks`` blocks: thread r's blocks are ``parts[r, 0]`` … ``parts[r, 1] − 1``
+    and ``parts[r, 2]`` … ``parts[r, 3] − 1`` (the second range is empty unless the run
+    wraps past the last block)."""
+    runs = bounds.shape[0] - 1
+    parts = np.zeros((runs, 4), dtype=np.int64)
+    for r in range(runs):
+        x, y = start + bounds[r], start + bounds[r + 1]
+        if y <= blocks:
+            parts[r, 0], parts[r, 1] = x, y
+        elif x >= blocks:
+            parts[r, 0], parts[r, 1] = x - blocks, y - blocks
+        else:
+            parts[r, 0], parts[r, 1], parts[r, 3] = x, blocks, y - blocks
+    return parts
 
-    >>> even_runs(10, 2), even_runs(10, 3), even_runs(4, 1)
-    (array([ 0,  5, 10]), array([ 0,  3,  6, 10]), array([0, 4]))
+
+@nb.njit(cache=True)
+def even_runs(blocks, runs):  # pragma: no cover - compiled
+    """Parts (runs, 4) (see :func:`balanced_runs`) of ``runs`` contiguous runs of
+    ``blocks`` blocks, as equal in size as can be: the advance pass's split when it runs
+    apart from the delivery (its work is the same for every neuron).
+
+    >>> even_runs(10, 3)
+    array([[ 0,  3,  0,  0],
+           [ 3,  6,  0,  0],
+           [ 6, 10,  0,  0]])
     """
     bounds = np.empty(runs + 1, dtype=np.int64)
     for r in range(runs + 1):
         bounds[r] = (r * blocks) // runs
+    return _parts(bounds, 0, blocks)
+
+
+@nb.njit(cache=True)
+def _split(weight, runs):  # pragma: no cover - compiled
+    """Bounds (runs + 1,) of contiguous runs of the blocks weighing ``weight``: run
+    r − 1 ends at the first block whose middle passes r/runs of the total; every run keeps
+    at least one block."""
+    blocks = weight.shape[0]
+    total = weight.sum()
+    bounds = np.empty(runs + 1, dtype=np.int64)
+    bounds[0] = 0
+    acc = 0.0
+    b = 0
+    for r in range(1, runs):
+        while b < blocks - (runs - r) and (
+            acc + 0.5 * weight[b] < total * r / runs or b <= bounds[r - 1]
+        ):
+            acc += weight[b]
+            b += 1
+        bounds[r] = b
+    bounds[runs] = blocks
     return bounds
 
 
 @nb.njit(cache=True)
 def balanced_runs(out_block, in_ptr, runs):  # pragma: no cover - compiled
-    """Bounds (runs + 1,) of ``runs`` contiguous runs of blocks with about equal work:
-    each block weighs its neurons, plastic and static incoming synapses by
+    """Which blocks each of ``runs`` threads takes, as parts (runs, 4): thread r takes
+    blocks ``parts[r, 0]`` … ``parts[r, 1] − 1`` and ``parts[r, 2]`` … ``parts[r, 3] − 1``.
+
+    Each block weighs its neurons, plastic and static incoming synapses by
     :data:`COST_NEURON`, :data:`COST_PLASTIC` and :data:`COST_STATIC` (the plastic ones,
-    onto excitatory cells, cost ten times the others). Every run has at least one block.
-    Which thread delivers a block does not change the numbers, only the time.
+    onto excitatory cells, cost ten times the others). The blocks, taken round a ring,
+    are cut into contiguous runs of about equal weight (every run has at least one
+    block), from the starting block whose heaviest run is lightest: with few blocks of
+    unequal weight, a run that wraps past the last block can balance where runs from
+    block 0 cannot. Which thread takes a block does not change the numbers, only the
+    time.
 
     >>> from magsynapse.network.backends.numba_graph import build_connectivity
     >>> from magsynapse.network.backends.base import Wiring
     >>> net = build_connectivity(10000, 8000, Wiring(0.0, 80, 20), key=1)
     >>> balanced_runs(net.out_block, net.in_ptr, 2)  # E-only blocks weigh more
-    array([ 0,  4, 10])
+    array([[ 4,  9,  0,  0],
+           [ 9, 10,  0,  4]])
     >>> balanced_runs(net.out_block, net.in_ptr, 1)
-    array([ 0, 10])
+    array([[ 0, 10,  0,  0]])
     """
     blocks = out_block.shape[1] - 1
     n = out_block.shape[0]
@@ -482,22 +567,18 @@ def balanced_runs(out_block, in_ptr, runs):  # pragma: no cover - compiled
         lo, hi = b * BLOCK, min((b + 1) * BLOCK, n)
         plastic = in_ptr[hi] - in_ptr[lo]
         weight[b] += COST_NEURON * (hi - lo) + (COST_PLASTIC - COST_STATIC) * plastic
-    total = weight.sum()
-    bounds = np.empty(runs + 1, dtype=np.int64)
-    bounds[0] = 0
-    acc = 0.0
-    b = 0
-    for r in range(1, runs):
-        # run r − 1 ends at the first block whose middle passes r/runs of the total; each
-        # run keeps at least one block
-        while b < blocks - (runs - r) and (
-            acc + 0.5 * weight[b] < total * r / runs or b <= bounds[r - 1]
-        ):
-            acc += weight[b]
-            b += 1
-        bounds[r] = b
-    bounds[runs] = blocks
-    return bounds
+    best, best_start, best_load = _split(weight, runs), 0, np.inf
+    ring = np.empty(blocks)
+    for start in range(blocks if runs > 1 else 1):
+        for k in range(blocks):
+            ring[k] = weight[(start + k) % blocks]
+        bounds = _split(ring, runs)
+        load = 0.0
+        for r in range(runs):
+            load = max(load, ring[bounds[r] : bounds[r + 1]].sum())
+        if load < best_load:
+            best, best_start, best_load = bounds, start, load
+    return _parts(best, best_start, blocks)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -580,10 +661,10 @@ def run_replica(
     r_next = 0
     mg_k = mg_t[0] / q.block_k
     runs = max(1, min(threads, blocks))  # runs of blocks, one per thread
-    bounds = balanced_runs(net.out_block, net.in_ptr, runs)
-    adv_bounds = even_runs(blocks, runs)
+    parts = balanced_runs(net.out_block, net.in_ptr, runs)
+    adv_parts = even_runs(blocks, runs)
     # On several threads a step's delivery waits for the next step's advance, so that the
-    # threads meet once per step, not twice (both on `bounds`). Not where the shared
+    # threads meet once per step, not twice (both on `parts`). Not where the shared
     # draws of correlated stimuli would come before a noisy synapse's draws from block
     # 0's stream instead of after them.
     correlated = False
@@ -605,7 +686,7 @@ def run_replica(
                 shared[m] = poisson_inv(uniform(states[0]), table[m].lam, stim_cdf[m])
         if merged:
             _deliver_advance_parallel(
-                bounds,
+                parts,
                 t_pending,
                 mg_pending,
                 fired,
@@ -626,7 +707,7 @@ def run_replica(
             n_pending = 0
         else:
             _advance(
-                adv_bounds,
+                adv_parts,
                 step,
                 mg_k,
                 q,
@@ -660,7 +741,7 @@ def run_replica(
             n_pending, t_pending, mg_pending = n_sp, t_sp, mg_k
         else:
             _deliver(
-                bounds,
+                parts,
                 t_sp,
                 mg_k,
                 fired,
@@ -681,7 +762,7 @@ def run_replica(
             r_next += 1
     if n_pending > 0:
         _deliver(
-            bounds,
+            parts,
             t_pending,
             mg_pending,
             fired,
@@ -697,7 +778,7 @@ def run_replica(
             rule,
         )
     _deliver(
-        bounds,
+        parts,
         n_steps * dt,
         mg_k,
         fired,
