@@ -8,7 +8,14 @@ import pytest
 from magsynapse.conditions import make_conditions
 from magsynapse.network import Record, Stimulus, load_config, simulate_network
 from magsynapse.network.backends.base import BLOCK, Wiring, n_blocks
-from magsynapse.network.backends.numba_cpu import split_threads
+from magsynapse.network.backends.numba_cpu import (
+    COST_NEURON,
+    COST_PLASTIC,
+    COST_STATIC,
+    balanced_runs,
+    even_runs,
+    split_threads,
+)
 from magsynapse.network.backends.numba_graph import build_connectivity
 
 #: Three blocks, the last one partial.
@@ -40,6 +47,43 @@ def test_split_threads_prefers_the_larger_parallelism():
     assert split_threads(1, N, 8) == (1, 3)  # at most one thread per block
     assert split_threads(4, 100_000, 2) == (2, 1)  # replicas fill the threads
     assert split_threads(0, N, 2) == (1, 2)
+
+
+def _blocks_of(parts):
+    return [b for row in parts for b in [*range(row[0], row[1]), *range(row[2], row[3])]]
+
+
+@pytest.mark.parametrize("n", [N, 4000, 10000])
+@pytest.mark.parametrize("runs", [1, 2, 3])
+def test_every_block_goes_to_one_thread(n, runs):
+    net = build_connectivity(n, round(0.8 * n), Wiring(0.0, 80, 20), key=2)
+    blocks = n_blocks(n)
+    for parts in (balanced_runs(net.out_block, net.in_ptr, runs), even_runs(blocks, runs)):
+        assert parts.shape == (runs, 4)
+        assert sorted(_blocks_of(parts)) == list(range(blocks))
+        assert all(len(_blocks_of([row])) >= 1 for row in parts)
+
+
+def test_runs_round_the_ring_balance_where_runs_from_block_0_cannot():
+    """N = 10000, in-degree 100: eight heavy excitatory blocks (their plastic synapses)
+    and two light inhibitory ones. No cut of blocks 0 … 9 into two contiguous runs gives
+    either thread less than 54 % of the work (searched here over every cut); runs that
+    may wrap past the last block give each about half."""
+    n = 10000
+    net = build_connectivity(n, 8000, Wiring(0.0, 80, 20), key=1)
+    edges = np.minimum(np.arange(n_blocks(n) + 1) * BLOCK, n)
+    plastic = np.diff(net.in_ptr[edges])  # E→E synapses onto each block
+    incoming = np.diff(edges) * 100
+    weight = (
+        COST_NEURON * np.diff(edges)
+        + COST_PLASTIC * plastic
+        + COST_STATIC * (incoming - plastic)
+    )
+    best_cut = min(max(weight[:c].sum(), weight[c:].sum()) for c in range(1, len(weight)))
+    assert best_cut / weight.sum() > 0.54
+    parts = balanced_runs(net.out_block, net.in_ptr, 2)
+    loads = [weight[_blocks_of([row])].sum() for row in parts]
+    assert max(loads) / weight.sum() < 0.51
 
 
 def _run(cfg, threads, **kw):
