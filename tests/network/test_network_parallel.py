@@ -75,9 +75,7 @@ def test_runs_round_the_ring_balance_where_runs_from_block_0_cannot():
     plastic = np.diff(net.in_ptr[edges])  # E→E synapses onto each block
     incoming = np.diff(edges) * 100
     weight = (
-        COST_NEURON * np.diff(edges)
-        + COST_PLASTIC * plastic
-        + COST_STATIC * (incoming - plastic)
+        COST_NEURON * np.diff(edges) + COST_PLASTIC * plastic + COST_STATIC * (incoming - plastic)
     )
     best_cut = min(max(weight[:c].sum(), weight[c:].sum()) for c in range(1, len(weight)))
     assert best_cut / weight.sum() > 0.54
