@@ -13,6 +13,7 @@ from magsynapse.network.backends.numba_cpu import (
     COST_PLASTIC,
     COST_STATIC,
     balanced_runs,
+    even_runs,
     split_threads,
 )
 from magsynapse.network.backends.numba_graph import build_connectivity
@@ -57,7 +58,7 @@ def _blocks_of(parts):
 def test_every_block_goes_to_one_thread(n, runs):
     net = build_connectivity(n, round(0.8 * n), Wiring(0.0, 80, 20), key=2)
     blocks = n_blocks(n)
-    for parts in (balanced_runs(net.out_block, net.in_ptr, runs),):
+    for parts in (balanced_runs(net.out_block, net.in_ptr, runs), even_runs(blocks, runs)):
         assert parts.shape == (runs, 4)
         assert sorted(_blocks_of(parts)) == list(range(blocks))
         assert all(len(_blocks_of([row])) >= 1 for row in parts)

@@ -321,14 +321,54 @@ def _deliver_blocks(
 
 
 @nb.njit(cache=True, nogil=True, parallel=True)
-def _step_parallel(
+def _advance_parallel(
+    parts, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+):  # pragma: no cover - compiled
+    """The blocks of ``parts[r]`` (:func:`balanced_runs`) on thread r."""
+    for r in nb.prange(parts.shape[0]):
+        for h in range(0, 4, 2):
+            b0, b1 = parts[r, h], parts[r, h + 1]
+            if b1 > b0:
+                _advance_blocks(
+                    b0, b1, step, mg_k, qa[0], cells, streams, stim, spikes, syn, plastic_in, rule
+                )
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _deliver_parallel(
+    parts, t, mg_k, fired, n_fired, catch_up, qa, cells, net, streams, syn, ca_pre, rule
+):  # pragma: no cover - compiled
+    """The blocks of ``parts[r]`` on thread r (a spike's targets in a run of blocks are
+    one part of its row, read in order)."""
+    for r in nb.prange(parts.shape[0]):
+        for h in range(0, 4, 2):
+            b0, b1 = parts[r, h], parts[r, h + 1]
+            if b1 > b0:
+                _deliver_blocks(
+                    b0,
+                    b1,
+                    t,
+                    mg_k,
+                    fired,
+                    n_fired,
+                    catch_up,
+                    qa[0],
+                    cells,
+                    net,
+                    streams,
+                    syn,
+                    ca_pre,
+                    rule,
+                )
+
+
+@nb.njit(cache=True, nogil=True, parallel=True)
+def _deliver_advance_parallel(
     parts,
     t,
     mg_prev,
     fired,
     n_fired,
-    catch_up,
-    advance,
     step,
     mg_k,
     qa,
@@ -342,96 +382,91 @@ def _step_parallel(
     ca_pre,
     rule,
 ):  # pragma: no cover - compiled
-    """:func:`_step` on numba's threads, thread r on the blocks of ``parts[r]``
-    (:func:`balanced_runs`; a spike's targets in a range of blocks are one part of its
-    row, read in order)."""
+    """One meeting of the threads per step: thread r delivers the previous step's
+    ``n_fired`` spikes ``fired`` (at time t, under ``mg_prev``) onto the blocks of
+    ``parts[r]``, then advances them by step ``step``. Each thread's neurons and the
+    synapses onto them are its own, and a block sees the same operations in the same
+    order as with the two passes apart."""
     for r in nb.prange(parts.shape[0]):
         q = qa[0]
         for h in range(0, 4, 2):
             b0, b1 = parts[r, h], parts[r, h + 1]
             if b1 > b0:
-                if n_fired > 0 or catch_up:
-                    _deliver_blocks(
-                        b0,
-                        b1,
-                        t,
-                        mg_prev,
-                        fired,
-                        n_fired,
-                        catch_up,
-                        q,
-                        cells,
-                        net,
-                        streams,
-                        syn,
-                        ca_pre,
-                        rule,
-                    )
-                if advance:
-                    _advance_blocks(
-                        b0, b1, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule
-                    )
+                _deliver_blocks(
+                    b0,
+                    b1,
+                    t,
+                    mg_prev,
+                    fired,
+                    n_fired,
+                    False,
+                    q,
+                    cells,
+                    net,
+                    streams,
+                    syn,
+                    ca_pre,
+                    rule,
+                )
+                _advance_blocks(
+                    b0, b1, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule
+                )
 
 
 @nb.njit(cache=True, nogil=True)
-def _step(
-    parts,
-    t,
-    mg_prev,
-    fired,
-    n_fired,
-    catch_up,
-    advance,
-    step,
-    mg_k,
-    q,
-    qa,
-    cells,
-    net,
-    streams,
-    stim,
-    spikes,
-    syn,
-    plastic_in,
-    ca_pre,
-    rule,
+def _advance(
+    parts, step, mg_k, q, qa, cells, streams, stim, spikes, syn, plastic_in, rule
 ):  # pragma: no cover - compiled
-    """Deliver the ``n_fired`` spikes ``fired`` of a step (at time t, under ``mg_prev``;
-    with ``catch_up``, then bring every plastic synapse to t) onto every block, then, with
-    ``advance``, advance every block by step ``step``: on this thread (one part) or on
-    numba's threads, one per part. Each thread's neurons and the synapses onto them are
-    its own, and a block sees the same operations in the same order either way, so the
-    threads meet once per call."""
+    """The advance pass: on this thread (one part) or in the parts of blocks ``parts``
+    (:func:`even_runs`), one per thread."""
     if parts.shape[0] > 1:
-        _step_parallel(
+        _advance_parallel(
+            parts, step, mg_k, qa, cells, streams, stim, spikes, syn, plastic_in, rule
+        )
+    else:
+        b1 = parts[0, 1]
+        _advance_blocks(0, b1, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule)
+
+
+@nb.njit(cache=True, nogil=True)
+def _deliver(
+    parts, t, mg_k, fired, n_fired, catch_up, q, qa, cells, net, streams, syn, ca_pre, rule
+):  # pragma: no cover - compiled
+    """The delivery pass: on this thread (one part) or in the parts of blocks ``parts``
+    (:func:`balanced_runs`), one per thread."""
+    if parts.shape[0] > 1:
+        _deliver_parallel(
             parts,
             t,
-            mg_prev,
+            mg_k,
             fired,
             n_fired,
             catch_up,
-            advance,
-            step,
-            mg_k,
             qa,
             cells,
             net,
             streams,
-            stim,
-            spikes,
             syn,
-            plastic_in,
             ca_pre,
             rule,
         )
-        return
-    b1 = parts[0, 1]
-    if n_fired > 0 or catch_up:
+    else:
         _deliver_blocks(
-            0, b1, t, mg_prev, fired, n_fired, catch_up, q, cells, net, streams, syn, ca_pre, rule
+            0,
+            parts[0, 1],
+            t,
+            mg_k,
+            fired,
+            n_fired,
+            catch_up,
+            q,
+            cells,
+            net,
+            streams,
+            syn,
+            ca_pre,
+            rule,
         )
-    if advance:
-        _advance_blocks(0, b1, step, mg_k, q, cells, streams, stim, spikes, syn, plastic_in, rule)
 
 
 #: Relative costs, per simulated second at a few hertz, of a neuron (its steps), of a plastic
@@ -458,6 +493,23 @@ def _parts(bounds, start, blocks):  # pragma: no cover - compiled
         else:
             parts[r, 0], parts[r, 1], parts[r, 3] = x, blocks, y - blocks
     return parts
+
+
+@nb.njit(cache=True)
+def even_runs(blocks, runs):  # pragma: no cover - compiled
+    """Parts (runs, 4) (see :func:`balanced_runs`) of ``runs`` contiguous runs of
+    ``blocks`` blocks, as equal in size as can be: the advance pass's split when it runs
+    apart from the delivery (its work is the same for every neuron).
+
+    >>> even_runs(10, 3)
+    array([[ 0,  3,  0,  0],
+           [ 3,  6,  0,  0],
+           [ 6, 10,  0,  0]])
+    """
+    bounds = np.empty(runs + 1, dtype=np.int64)
+    for r in range(runs + 1):
+        bounds[r] = (r * blocks) // runs
+    return _parts(bounds, 0, blocks)
 
 
 @nb.njit(cache=True)
@@ -543,12 +595,12 @@ def run_replica(
     advances its neurons (:func:`_advance_blocks`), the spikes are gathered in neuron order,
     then every block receives them (:func:`_deliver_blocks`). With ``threads`` > 1 the
     blocks run on numba's threads (at most ``threads``, as many as
-    ``numba.set_num_threads`` gave the calling thread), in runs of blocks
-    (:func:`balanced_runs`), one per thread; a run's thread delivers a step's spikes to
-    its blocks and then advances them by the next step (:func:`_step`), so that the
-    threads meet once per step. Block b draws from the stream (key, b), so the numbers
-    are the same on any number of threads. The shared draws of correlated stimuli come
-    from block 0's stream at the start of a step.
+    ``numba.set_num_threads`` gave the calling thread), in contiguous runs of blocks, one
+    per thread; a run's thread delivers a step's spikes to its blocks and then advances
+    them by the next step (:func:`_deliver_advance_parallel`), so that the threads meet
+    once per step. Block b draws from the stream (key, b), so the numbers are the same on
+    any number of threads. The shared draws of correlated stimuli come from block 0's
+    stream at the start of a step.
 
     Stimuli (:class:`.base.Stimuli`): extra Poisson input onto AMPA of the neurons in a
     window's mask, independent per neuron or (correlated) one shared draw per step.
@@ -610,15 +662,16 @@ def run_replica(
     mg_k = mg_t[0] / q.block_k
     runs = max(1, min(threads, blocks))  # runs of blocks, one per thread
     parts = balanced_runs(net.out_block, net.in_ptr, runs)
-    # A step's delivery waits for the next step's advance, so that on several threads
-    # they meet once per step, not twice. Not where the shared draws of correlated
-    # stimuli would then come before a noisy synapse's draws from block 0's stream
-    # instead of after them: there each step is delivered at once.
+    adv_parts = even_runs(blocks, runs)
+    # On several threads a step's delivery waits for the next step's advance, so that the
+    # threads meet once per step, not twice (both on `parts`). Not where the shared
+    # draws of correlated stimuli would come before a noisy synapse's draws from block
+    # 0's stream instead of after them.
     correlated = False
     for m in range(n_stim):
         correlated = correlated or table[m].correlated
-    defer = not (correlated and q.sigma > 0.0)
-    n_pending = 0  # spikes of the previous step not yet delivered
+    merged = runs > 1 and not (correlated and q.sigma > 0.0)
+    n_pending = 0  # spikes of the previous step not yet delivered (merged steps)
     t_pending, mg_pending = 0.0, mg_k
     for step in range(n_steps):
         if stopped(stop):
@@ -631,28 +684,42 @@ def run_replica(
         for m in range(n_stim):
             if table[m].start <= t_now < table[m].stop and table[m].correlated:
                 shared[m] = poisson_inv(uniform(states[0]), table[m].lam, stim_cdf[m])
-        _step(
-            parts,
-            t_pending,
-            mg_pending,
-            fired,
-            n_pending,
-            False,
-            True,
-            step,
-            mg_k,
-            q,
-            qa,
-            cells,
-            net,
-            streams,
-            stim_all,
-            spikes,
-            syn,
-            plastic_in,
-            ca_pre,
-            rule,
-        )
+        if merged:
+            _deliver_advance_parallel(
+                parts,
+                t_pending,
+                mg_pending,
+                fired,
+                n_pending,
+                step,
+                mg_k,
+                qa,
+                cells,
+                net,
+                streams,
+                stim_all,
+                spikes,
+                syn,
+                plastic_in,
+                ca_pre,
+                rule,
+            )
+            n_pending = 0
+        else:
+            _advance(
+                adv_parts,
+                step,
+                mg_k,
+                q,
+                qa,
+                cells,
+                streams,
+                stim_all,
+                spikes,
+                syn,
+                plastic_in,
+                rule,
+            )
         # the step's spikes in neuron order
         n_sp = 0
         for b in range(blocks):
@@ -670,77 +737,59 @@ def run_replica(
                         overflow = True
         # transmission; at requested steps every synapse is brought up to date
         record = r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1
-        n_pending, t_pending, mg_pending = n_sp, t_sp, mg_k
-        if record or not defer:
-            _step(
+        if merged and not record:
+            n_pending, t_pending, mg_pending = n_sp, t_sp, mg_k
+        else:
+            _deliver(
                 parts,
                 t_sp,
                 mg_k,
                 fired,
                 n_sp,
                 record,
-                False,
-                step,
-                mg_k,
                 q,
                 qa,
                 cells,
                 net,
                 streams,
-                stim_all,
-                spikes,
                 syn,
-                plastic_in,
                 ca_pre,
                 rule,
             )
-            n_pending = 0
         # online reduction: mean efficacy at requested steps
         while r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1:
             rho_samples[r_next] = st[:, 2].mean() if n_syn > 0 else np.nan
             r_next += 1
-    # the last step's spikes, then every synapse brought up to date
-    _step(
-        parts,
-        t_pending,
-        mg_pending,
-        fired,
-        n_pending,
-        False,
-        False,
-        0,
-        mg_k,
-        q,
-        qa,
-        cells,
-        net,
-        streams,
-        stim_all,
-        spikes,
-        syn,
-        plastic_in,
-        ca_pre,
-        rule,
-    )
-    _step(
+    if n_pending > 0:
+        _deliver(
+            parts,
+            t_pending,
+            mg_pending,
+            fired,
+            n_pending,
+            False,
+            q,
+            qa,
+            cells,
+            net,
+            streams,
+            syn,
+            ca_pre,
+            rule,
+        )
+    _deliver(
         parts,
         n_steps * dt,
         mg_k,
         fired,
         0,
         True,
-        False,
-        0,
-        mg_k,
         q,
         qa,
         cells,
         net,
         streams,
-        stim_all,
-        spikes,
         syn,
-        plastic_in,
         ca_pre,
         rule,
     )
