@@ -147,3 +147,29 @@ def test_replica_parallel_and_network_parallel_agree():
     np.testing.assert_array_equal(sel.spike_i.values[:n], alone.spike_i.values[:n])
     for name in ("rate", "rho_mean", "rho_t", "rho_hist", "ca_load_E"):
         np.testing.assert_array_equal(sel[name].values, alone[name].values, err_msg=name)
+
+
+def test_the_step_kernels_are_compiled_once_per_path():
+    """numba compiles a function anew for every literal argument it meets (``0``,
+    ``False``), and the step's kernels are the bulk of the engine's compile: they get
+    typed counts and flags, so each block kernel is compiled twice at most (the threads'
+    copy and the one-thread copy from a literal first block 0) and each pass once. Nine
+    copies of the delivery once made the first compile take 8 minutes."""
+    from magsynapse.network.backends import numba_cpu
+
+    cfg = CONFIGS["mgnet_k"]
+    record = Record(rho_times=(0.02,))
+    for threads in (1, 2):
+        simulate_network(cfg, mg=1.0, seed=1, T=0.04, threads=threads, record=record)
+    if not numba_cpu._deliver_blocks.signatures:
+        pytest.skip("the engine was loaded from numba's cache: nothing compiled here")
+    assert len(numba_cpu._deliver_blocks.signatures) <= 2
+    assert len(numba_cpu._advance_blocks.signatures) <= 2
+    for kernel in (
+        numba_cpu._advance,
+        numba_cpu._deliver,
+        numba_cpu._advance_parallel,
+        numba_cpu._deliver_parallel,
+        numba_cpu._deliver_advance_parallel,
+    ):
+        assert len(kernel.signatures) <= 1, kernel.py_func.__name__
