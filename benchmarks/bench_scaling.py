@@ -104,9 +104,8 @@ def _point(N: int, K: int, T: float, seed: int, limit: float, predicted: float |
     # the median of 3 warm calls: a single call of one network on two threads waits for
     # the slower thread at each of its 10⁴ steps, so one interruption of either core
     # moves it by ±10 %
-    reps = WARM_REPEATS
     ms = time_magsynapse(
-        N, 1.0, seed, T, threads=1, model="mgnet_k", in_degree=K, warm=warm, repeats=reps
+        N, 1.0, seed, T, threads=1, model="mgnet_k", in_degree=K, warm=warm, repeats=WARM_REPEATS
     )
     run = ms["warm_s"] if warm else ms["first_s"]
     synapses = N * K
@@ -125,7 +124,7 @@ def _point(N: int, K: int, T: float, seed: int, limit: float, predicted: float |
     print(f"  run {run:.2f} s, peak RSS {ms['peak_rss_mb']:.0f} MB", flush=True)
     print(f"in-degree {K}, N = {N}: magsynapse (2 threads) ...", flush=True)
     ms2 = time_magsynapse(
-        N, 1.0, seed, T, threads=2, model="mgnet_k", in_degree=K, warm=warm, repeats=reps
+        N, 1.0, seed, T, threads=2, model="mgnet_k", in_degree=K, warm=warm, repeats=WARM_REPEATS
     )
     row["magsynapse_2"] = ms2
     row["run_2_s"] = ms2["warm_s"] if warm else ms2["first_s"]
