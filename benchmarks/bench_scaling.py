@@ -17,7 +17,11 @@ measures the engine on networks that stay awake:
    from the series' previous sizes) to finish within :data:`BRIAN2_LIMIT_S`; magsynapse with two
    threads (one network split between them) at every point, and whether its numbers
    equal those of one thread.
-2. Throughput: replicas per second at N = 4000 (in-degree 100), 8 [Mg]o values, end to
+2. The neurons alone: ``mgnet_k`` with no recurrent synapse at the target sizes, one
+   thread: the Poisson drive, membrane and threshold of every neuron at every step, with
+   no synaptic event. Brian2's in-degree-100 run over this time is the highest run-phase
+   ratio the engine's neuron update leaves reachable, however cheap the events.
+3. Throughput: replicas per second at N = 4000 (in-degree 100), 8 [Mg]o values, end to
    end in a fresh process: magsynapse batched (every core) against Brian2 compiled once
    and run once per value with [Mg]o as a run argument (every core: OpenMP threads).
 
@@ -239,6 +243,27 @@ def _slope(x: list[float], y: list[float]) -> float:
     return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / den if den else math.nan
 
 
+def bench_neurons_alone(sizes: list[int], T: float, seed: int) -> list[dict[str, Any]]:
+    """``mgnet_k`` without recurrent synapses (``in_degree`` = 0, ``p`` = 0) at each of
+    ``sizes``, one thread, the median of :data:`WARM_REPEATS` warm calls: the neurons'
+    own cost per simulated second (drive, membrane, threshold; no synaptic event)."""
+    rows = []
+    for N in sizes:
+        print(f"neurons alone: N = {N} ...", flush=True)
+        ms = time_magsynapse(
+            N,
+            1.0,
+            seed,
+            T,
+            threads=1,
+            model="mgnet_k",
+            connectivity={"in_degree": 0, "p": 0.0},
+            repeats=WARM_REPEATS,
+        )
+        rows.append({"N": N, "magsynapse": ms, "time_per_simulated_s": ms["warm_s"] / T})
+    return rows
+
+
 def bench_throughput(N: int, mgs: list[float], T: float, seed: int) -> dict[str, Any]:
     """Replicas per second, end to end, on every core of the machine."""
     cores = os.cpu_count() or 1
@@ -331,6 +356,33 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         )
         + ".",
     ]
+    by = {(r["in_degree"], r["N"]): r for r in res["series"]}
+    alone = {r["N"]: r for r in res["neurons_alone"]}
+    lines += [
+        "",
+        "## The neurons alone",
+        "",
+        "mgnet_k with no recurrent synapse (`in_degree` = 0, `p` = 0), one thread, the "
+        f"median of {WARM_REPEATS} warm calls: the Poisson drive, membrane and threshold of "
+        "every neuron at every step, and no synaptic event. Without recurrent inhibition "
+        "the neurons fire faster than in the networks above, so this slightly overstates "
+        "the neurons' part of their time. Brian2's in-degree-100 run over it is the "
+        "highest run-phase ratio reachable with this neuron update, however cheap the "
+        "synaptic events were made.",
+        "",
+        "| N | magsynapse s per simulated s, no synapses | rate E (Hz) | Brian2 1 thread, "
+        "in-degree 100 (s) | highest reachable ratio | measured ratio, in-degree 100 |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for N, a in alone.items():
+        r = by.get((100, N))
+        b1 = r and r.get("brian2_1")
+        ceiling = b1 and _ratio(b1["run_s"], a["magsynapse"]["warm_s"])
+        lines.append(
+            f"| {N} | {a['time_per_simulated_s']:.2f} | {a['magsynapse']['rate_E']:.1f} | "
+            f"{_fmt(b1 and b1['run_s'])} | {_fmt(ceiling, '.1f')} | "
+            f"{_fmt(r and r.get('run_ratio_1'), '.1f')} |"
+        )
     tp = res["throughput"]
     lines += [
         "",
@@ -345,7 +397,6 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         "## Targets",
         "",
     ]
-    by = {(r["in_degree"], r["N"]): r for r in res["series"]}
     for K, N in (
         (K, N) for K in sorted({r["in_degree"] for r in res["series"]}) for N in TARGET_SIZES
     ):
@@ -401,6 +452,9 @@ def main(argv: list[str] | None = None) -> int:
     res["series"] = bench_series(series, T, args.seed, args.brian2_limit)
     res["growth"] = growth(res["series"])
     res["cost_split"] = cost_split(res["series"], T)
+    res["neurons_alone"] = bench_neurons_alone(
+        [N for N in TARGET_SIZES if N in series[100]] or series[100][-1:], T, args.seed
+    )
     res["throughput"] = bench_throughput(THROUGHPUT_N, list(SWEEP_MG), T, args.seed)
     res["bench_wall_s"] = time.perf_counter() - t0
     res["contention"] = contention(cpu0)
