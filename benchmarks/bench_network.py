@@ -66,8 +66,8 @@ a = json.loads(sys.argv[1])
 cfg = load_config(a["model"]).replace(network={"N": a["N"]})
 if a["in_degree"]:
     cfg = cfg.replace(connectivity={"in_degree": a["in_degree"]})
-if a["connectivity"]:
-    cfg = cfg.replace(connectivity=a["connectivity"])
+if a["overrides"]:
+    cfg = cfg.replace(**a["overrides"])
 kw = dict(mg=a["mg"], seed=a["seed"], T=a["T"], threads=a["threads"])
 if not a["warm"]:  # one call: the cold time is also the run
     ds = simulate_network(cfg, **kw)
@@ -104,7 +104,7 @@ def time_magsynapse(
     threads: int | None = None,
     model: str = "mgnet",
     in_degree: int = 0,
-    connectivity: dict[str, Any] | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
     warm: bool = True,
     repeats: int = 1,
 ) -> dict[str, Any]:
@@ -112,8 +112,8 @@ def time_magsynapse(
 
     ``threads`` sets ``NUMBA_NUM_THREADS`` and ``simulate_network(threads=...)``; None
     keeps numba's default (every core). ``model``, ``in_degree`` (> 0: inputs per
-    neuron) and ``connectivity`` (other values of the ``[connectivity]`` section, applied
-    last) choose the network; without ``warm`` there is one call only (``first_s`` is
+    neuron) and ``overrides`` (section → values, as ``NetworkConfig.replace`` takes them,
+    applied last) choose the network; without ``warm`` there is one call only (``first_s`` is
     then the run, network construction included, and ``warm_s`` NaN); with ``warm``,
     ``warm_s`` is the median of ``repeats`` warm calls (all in ``warm_all_s``).
     """
@@ -121,7 +121,7 @@ def time_magsynapse(
     if threads is not None:
         env["NUMBA_NUM_THREADS"] = str(threads)
     args = {"N": N, "mg": mg, "seed": seed, "T": T, "threads": threads, "model": model}
-    args |= {"in_degree": int(in_degree), "connectivity": dict(connectivity or {})}
+    args |= {"in_degree": int(in_degree), "overrides": dict(overrides or {})}
     args |= {"warm": bool(warm), "repeats": int(repeats)}
     start = time.time()
     t0 = time.perf_counter()

@@ -17,10 +17,11 @@ measures the engine on networks that stay awake:
    from the series' previous sizes) to finish within :data:`BRIAN2_LIMIT_S`; magsynapse with two
    threads (one network split between them) at every point, and whether its numbers
    equal those of one thread.
-2. The neurons alone: ``mgnet_k`` with no recurrent synapse at the target sizes, one
-   thread: the Poisson drive, membrane and threshold of every neuron at every step, with
-   no synaptic event. Brian2's in-degree-100 run over this time is the highest run-phase
-   ratio the engine's neuron update leaves reachable, however cheap the events.
+2. Where the time goes, measured at the target sizes, one thread: ``mgnet_k`` with no
+   recurrent synapse (every neuron's Poisson drive, membrane and threshold, no synaptic
+   event), then each series' network with plasticity off (transmission only). Brian2's
+   run over the neurons alone is the highest run-phase ratio the engine's neuron update
+   leaves reachable, however cheap the events.
 3. Throughput: replicas per second at N = 4000 (in-degree 100), 8 [Mg]o values, end to
    end in a fresh process: magsynapse batched (every core) against Brian2 compiled once
    and run once per value with [Mg]o as a run argument (every core: OpenMP threads).
@@ -243,11 +244,14 @@ def _slope(x: list[float], y: list[float]) -> float:
     return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / den if den else math.nan
 
 
-def bench_neurons_alone(sizes: list[int], T: float, seed: int) -> list[dict[str, Any]]:
-    """``mgnet_k`` without recurrent synapses (``in_degree`` = 0, ``p`` = 0) at each of
-    ``sizes``, one thread, the median of :data:`WARM_REPEATS` warm calls: the neurons'
-    own cost per simulated second (drive, membrane, threshold; no synaptic event)."""
-    rows = []
+def bench_parts(series: dict[int, list[int]], T: float, seed: int) -> dict[str, list]:
+    """Where the time goes, measured: at each target size (:data:`TARGET_SIZES`, or the
+    largest size of a quick run), one thread, ``mgnet_k`` without recurrent synapses
+    (``in_degree`` = 0, ``p`` = 0: the neurons' drive, membrane and threshold alone) and,
+    for each series, with its synapses but plasticity off (transmission without the
+    plastic updates). Timed as the series' points are (:func:`_point`)."""
+    sizes = [N for N in TARGET_SIZES if N in series[min(series)]] or series[min(series)][-1:]
+    alone, static = [], []
     for N in sizes:
         print(f"neurons alone: N = {N} ...", flush=True)
         ms = time_magsynapse(
@@ -257,11 +261,29 @@ def bench_neurons_alone(sizes: list[int], T: float, seed: int) -> list[dict[str,
             T,
             threads=1,
             model="mgnet_k",
-            connectivity={"in_degree": 0, "p": 0.0},
+            overrides={"connectivity": {"in_degree": 0, "p": 0.0}},
             repeats=WARM_REPEATS,
         )
-        rows.append({"N": N, "magsynapse": ms, "time_per_simulated_s": ms["warm_s"] / T})
-    return rows
+        alone.append({"N": N, "magsynapse": ms, "run_s": ms["warm_s"]})
+    for K, Ns in series.items():
+        for N in (N for N in sizes if N in Ns):
+            print(f"in-degree {K}, N = {N}: plasticity off ...", flush=True)
+            warm = N * K <= 1e7  # as in _point
+            ms = time_magsynapse(
+                N,
+                1.0,
+                seed,
+                T,
+                threads=1,
+                model="mgnet_k",
+                in_degree=K,
+                overrides={"plasticity": {"enabled": False}},
+                warm=warm,
+                repeats=WARM_REPEATS,
+            )
+            run = ms["warm_s"] if warm else ms["first_s"]
+            static.append({"N": N, "in_degree": K, "magsynapse": ms, "run_s": run})
+    return {"neurons_alone": alone, "plasticity_off": static}
 
 
 def bench_throughput(N: int, mgs: list[float], T: float, seed: int) -> dict[str, Any]:
@@ -357,31 +379,40 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         + ".",
     ]
     by = {(r["in_degree"], r["N"]): r for r in res["series"]}
-    alone = {r["N"]: r for r in res["neurons_alone"]}
+    parts = res["parts"]
+    alone = {r["N"]: r for r in parts["neurons_alone"]}
     lines += [
         "",
-        "## The neurons alone",
+        "## Where the time goes, measured",
         "",
-        "mgnet_k with no recurrent synapse (`in_degree` = 0, `p` = 0), one thread, the "
-        f"median of {WARM_REPEATS} warm calls: the Poisson drive, membrane and threshold of "
-        "every neuron at every step, and no synaptic event. Without recurrent inhibition "
-        "the neurons fire faster than in the networks above, so this slightly overstates "
-        "the neurons' part of their time. Brian2's in-degree-100 run over it is the "
+        "One thread, timed as the points above: the network without recurrent synapses "
+        "(`in_degree` = 0, `p` = 0: every neuron's Poisson drive, membrane and threshold "
+        "at every step, no synaptic event), then with its synapses but plasticity off "
+        "(`[plasticity] enabled = false`: transmission only), then the whole network (the "
+        "table above). Without recurrent inhibition the neurons fire faster, so the first "
+        "slightly overstates the neurons' part. Brian2's run over the neurons alone is the "
         "highest run-phase ratio reachable with this neuron update, however cheap the "
         "synaptic events were made.",
         "",
-        "| N | magsynapse s per simulated s, no synapses | rate E (Hz) | Brian2 1 thread, "
-        "in-degree 100 (s) | highest reachable ratio | measured ratio, in-degree 100 |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| in-degree | N | neurons alone (s) | plasticity off (s) | whole network (s) | "
+        "neurons | transmission | plastic updates | rate E alone / plasticity off (Hz) | "
+        "highest reachable ratio | measured ratio |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
-    for N, a in alone.items():
-        r = by.get((100, N))
-        b1 = r and r.get("brian2_1")
-        ceiling = b1 and _ratio(b1["run_s"], a["magsynapse"]["warm_s"])
+    for r0 in parts["plasticity_off"]:
+        K, N = r0["in_degree"], r0["N"]
+        r, a = by.get((K, N)), alone.get(N)
+        if r is None or a is None:
+            continue
+        full, t_a, t_s = r["run_s"], a["run_s"], r0["run_s"]
+        b1 = r.get("brian2_1")
         lines.append(
-            f"| {N} | {a['time_per_simulated_s']:.2f} | {a['magsynapse']['rate_E']:.1f} | "
-            f"{_fmt(b1 and b1['run_s'])} | {_fmt(ceiling, '.1f')} | "
-            f"{_fmt(r and r.get('run_ratio_1'), '.1f')} |"
+            f"| {K} | {N} | {t_a:.2f} | {t_s:.2f} | {full:.2f}"
+            f"{'' if r['run_is_warm'] else '*'} | {t_a / full:.0%} | "
+            f"{(t_s - t_a) / full:.0%} | {(full - t_s) / full:.0%} | "
+            f"{a['magsynapse']['rate_E']:.1f} / {r0['magsynapse']['rate_E']:.2f} | "
+            f"{_fmt(b1 and _ratio(b1['run_s'], t_a), '.1f')} | "
+            f"{_fmt(r.get('run_ratio_1'), '.1f')} |"
         )
     tp = res["throughput"]
     lines += [
@@ -452,9 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     res["series"] = bench_series(series, T, args.seed, args.brian2_limit)
     res["growth"] = growth(res["series"])
     res["cost_split"] = cost_split(res["series"], T)
-    res["neurons_alone"] = bench_neurons_alone(
-        [N for N in TARGET_SIZES if N in series[100]] or series[100][-1:], T, args.seed
-    )
+    res["parts"] = bench_parts(series, T, args.seed)
     res["throughput"] = bench_throughput(THROUGHPUT_N, list(SWEEP_MG), T, args.seed)
     res["bench_wall_s"] = time.perf_counter() - t0
     res["contention"] = contention(cpu0)
