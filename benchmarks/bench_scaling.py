@@ -249,7 +249,9 @@ def bench_parts(series: dict[int, list[int]], T: float, seed: int) -> dict[str, 
     largest size of a quick run), one thread, ``mgnet_k`` without recurrent synapses
     (``in_degree`` = 0, ``p`` = 0: the neurons' drive, membrane and threshold alone) and,
     for each series, with its synapses but plasticity off (transmission without the
-    plastic updates). Timed as the series' points are (:func:`_point`)."""
+    plastic updates). The neurons alone: the median of warm calls; plasticity off: timed
+    as the series' points are (:func:`_point`: one call, construction included, where
+    N·K > 10⁷)."""
     sizes = [N for N in TARGET_SIZES if N in series[min(series)]] or series[min(series)][-1:]
     alone, static = [], []
     for N in sizes:
@@ -385,12 +387,13 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         "",
         "## Where the time goes, measured",
         "",
-        "One thread, timed as the points above: the network without recurrent synapses "
-        "(`in_degree` = 0, `p` = 0: every neuron's Poisson drive, membrane and threshold "
-        "at every step, no synaptic event), then with its synapses but plasticity off "
-        "(`[plasticity] enabled = false`: transmission only), then the whole network (the "
-        "table above). Without recurrent inhibition the neurons fire faster, so the first "
-        "slightly overstates the neurons' part. Brian2's run over the neurons alone is the "
+        "One thread: the network without recurrent synapses (`in_degree` = 0, `p` = 0: "
+        "every neuron's Poisson drive, membrane and threshold at every step, no synaptic "
+        f"event; the median of {WARM_REPEATS} warm calls), then with its synapses but "
+        "plasticity off (`[plasticity] enabled = false`: transmission only; timed as the "
+        "points above), then the whole network (the table above). Without recurrent "
+        "inhibition the neurons fire faster, so the first slightly overstates the neurons' "
+        "part. Brian2's run over the neurons alone is the "
         "highest run-phase ratio reachable with this neuron update, however cheap the "
         "synaptic events were made.",
         "",
