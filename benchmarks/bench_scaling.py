@@ -393,9 +393,8 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         "plasticity off (`[plasticity] enabled = false`: transmission only; timed as the "
         "points above), then the whole network (the table above). Without recurrent "
         "inhibition the neurons fire faster, so the first slightly overstates the neurons' "
-        "part. Brian2's run over the neurons alone is the "
-        "highest run-phase ratio reachable with this neuron update, however cheap the "
-        "synaptic events were made.",
+        "part. Brian2's run over the neurons alone is the highest run-phase ratio "
+        "reachable with this neuron update, however cheap the synaptic events were made.",
         "",
         "| in-degree | N | neurons alone (s) | plasticity off (s) | whole network (s) | "
         "neurons | transmission | plastic updates | rate E alone / plasticity off (Hz) | "
