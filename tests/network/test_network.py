@@ -304,24 +304,29 @@ def test_written_out_event_path_equals_the_general_touch(tau_s):
     """The delivery loop brings a plastic synapse up to date with its own written-out
     copy of ``numba_plastic.touch`` (noise-free bistable rule, no diagnostics); with
     diagnostics every update goes through ``touch`` itself, whose numbers the replay test
-    above checks. The two must give the same spikes and efficacies to the last bit."""
-    cfg = load_config("mgnet_k").replace(network={"N": 1500}, plasticity={"tau": tau_s})
+    above checks. The two must give the same spikes and efficacies to the last bit, also
+    where every synapse is caught up (the recorded steps and the end: row by row for the
+    fast rule, neuron by neuron through ``touch``), on one thread and on two."""
+    cfg = load_config("mgnet_k").replace(network={"N": 3000}, plasticity={"tau": tau_s})
     net, v0 = network_for_seed(cfg, 4)
     rho0 = np.full(len(net.ee_post), 0.5)
-    plan = RunPlan(2500, 100, True, np.empty(0, dtype=np.int64))
+    plan = RunPlan(2500, 100, True, np.array([700, 1900], dtype=np.int64))
     kernel = RuleKernel(hold_advance, np.zeros(1))
     outs = []
-    for diagnostics in (False, True):
+    for diagnostics, threads in ((False, 1), (True, 1), (False, 2)):
         q = parameter_record(cfg, diagnostics=diagnostics)
         assert bool(q["fast"]) and bool(q["builtin_rule"])
         rep = Replica(net, q, np.array([1.0]), v0, rho0, np.uint64(stream_key(4)))
-        [out] = get_backend("numba_cpu").run([rep], plan, stimulus_table([], 1500, 0.1), kernel, 1)
+        stim = stimulus_table([], 3000, 0.1)
+        [out] = get_backend("numba_cpu").run([rep], plan, stim, kernel, threads)
         outs.append(out)
-    fast, general = outs
+    fast = outs[0]
     assert len(fast.spike_t) > 1000 and np.max(np.abs(fast.rho - 0.5)) > 1e-3
-    np.testing.assert_array_equal(fast.spike_i, general.spike_i)
-    np.testing.assert_array_equal(fast.rho, general.rho)
-    np.testing.assert_array_equal(fast.state[:, :3], general.state[:, :3])
+    for other in outs[1:]:
+        np.testing.assert_array_equal(fast.spike_i, other.spike_i)
+        np.testing.assert_array_equal(fast.rho, other.rho)
+        np.testing.assert_array_equal(fast.rho_samples, other.rho_samples)
+        np.testing.assert_array_equal(fast.state[:, :3], other.state[:, :3])
 
 
 def test_low_mg_gives_seizure_like_events_and_excitotoxic_load():

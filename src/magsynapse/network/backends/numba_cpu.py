@@ -225,7 +225,15 @@ def _deliver_blocks(
     the neurons of blocks b0 … b1 − 1, with the presynaptic calcium of their plastic
     synapses; with ``catch_up``, every plastic synapse onto them is then brought to time
     t. A spike's targets in these blocks are one contiguous part of its row, taken in
-    order; a plastic synapse draws from its postsynaptic neuron's block's stream."""
+    order; a plastic synapse draws from its postsynaptic neuron's block's stream.
+
+    The catch-up of the fast rule (noise-free, so no stream is drawn) runs over the
+    excitatory neurons' rows after the spikes' rows, as a spike's pass without
+    transmission: the synapses are read in the order they are stored, and a row's
+    synapses share their last update (the row's last spike), so its exponentials are
+    computed once. Other rules are caught up neuron by neuron, each synapse drawing from
+    its neuron's block's stream in that order. Either way a synapse sees the same
+    operations, so the numbers are the same."""
     cells, net, streams, _, _, syn, _, ca_pre = state
     v, ga, gg, na, nb_ = cells[0], cells[1], cells[2], cells[3], cells[4]
     states, spares, _ = streams
@@ -240,14 +248,21 @@ def _deliver_blocks(
     tau_ca, c_post, tau, theta_d = q.tau_ca, q.c_post, q.tau, q.theta_d
     rho_half = q.rho_star == 0.5
     dlt_seen, decay_seen, half_seen = -1.0, 0.0, 0.0
-    for k in range(n_fired):
-        j = fired[k]
-        for b in range(b0, b1):
+    sweep = catch_up and fast
+    exc_blocks = min(b1, (q.n_exc + BLOCK - 1) // BLOCK)
+    for k in range(n_fired + (q.n_exc if sweep else 0)):
+        transmit = k < n_fired
+        j = fired[k] if transmit else k - n_fired
+        for b in range(b0, b1 if transmit else exc_blocks):
             for e in range(out_block[j, b], out_block[j, b + 1]):
                 post = out_post[e]
                 kind = out_kind[e]
-                if kind == 0:
+                if not transmit:
+                    if kind != 0:
+                        continue
+                elif kind == 0:
                     ga[post] += w_ee_ampa
+                if kind == 0:
                     s = out_syn[e]
                     if fast:
                         # numba_plastic.touch for the fast rule: ρ and calcium of s to t
@@ -288,6 +303,8 @@ def _deliver_blocks(
                                 st[s, 1] = t
                     elif plastic:
                         touch(s, t, syn, q, (states[b], spares[b]), rule)
+                    if not transmit:
+                        continue
                     if plastic:
                         if vgate:
                             inc = c_pre * unblocked(v[post], mg_k, ba)
@@ -307,7 +324,7 @@ def _deliver_blocks(
                     gg[post] += w_ie
                 else:
                     gg[post] += w_ii
-    if catch_up and plastic:
+    if catch_up and plastic and not sweep:
         in_ptr, in_syn = net.in_ptr, net.in_syn
         for b in range(b0, b1):
             rng = (states[b], spares[b])
