@@ -227,11 +227,11 @@ def _deliver_blocks(
     t. A spike's targets in these blocks are one contiguous part of its row, taken in
     order; a plastic synapse draws from its postsynaptic neuron's block's stream.
 
-    The catch-up of the fast rule (noise-free, so no stream is drawn) runs over the
-    excitatory neurons' rows after the spikes' rows, as a spike's pass without
-    transmission: the synapses are read in the order they are stored, and a row's
-    synapses share their last update (the row's last spike), so its exponentials are
-    computed once. Other rules are caught up neuron by neuron, each synapse drawing from
+    The catch-up of the fast rule (noise-free, so no stream is drawn) runs over every
+    neuron's row after the spikes' rows (its plastic synapses only), as a spike's pass
+    without transmission: the synapses are read in the order they are stored, and a
+    row's synapses share their last update (the row's last spike), so its exponentials
+    are computed once. Other rules are caught up neuron by neuron, each synapse drawing from
     its neuron's block's stream in that order. Either way a synapse sees the same
     operations, so the numbers are the same."""
     cells, net, streams, _, _, syn, _, ca_pre = state
@@ -249,11 +249,10 @@ def _deliver_blocks(
     rho_half = q.rho_star == 0.5
     dlt_seen, decay_seen, half_seen = -1.0, 0.0, 0.0
     sweep = catch_up and fast
-    exc_blocks = min(b1, (q.n_exc + BLOCK - 1) // BLOCK)
-    for k in range(n_fired + (q.n_exc if sweep else 0)):
+    for k in range(n_fired + (out_block.shape[0] if sweep else 0)):
         transmit = k < n_fired
         j = fired[k] if transmit else k - n_fired
-        for b in range(b0, b1 if transmit else exc_blocks):
+        for b in range(b0, b1):
             for e in range(out_block[j, b], out_block[j, b + 1]):
                 post = out_post[e]
                 kind = out_kind[e]
