@@ -227,13 +227,13 @@ def _deliver_blocks(
     t. A spike's targets in these blocks are one contiguous part of its row, taken in
     order; a plastic synapse draws from its postsynaptic neuron's block's stream.
 
-    The catch-up of the fast rule (noise-free, so no stream is drawn) runs over every
-    neuron's row after the spikes' rows (its plastic synapses only), as a spike's pass
-    without transmission: the synapses are read in the order they are stored, and a
-    row's synapses share their last update (the row's last spike), so its exponentials
-    are computed once. Other rules are caught up neuron by neuron, each synapse drawing from
-    its neuron's block's stream in that order. Either way a synapse sees the same
-    operations, so the numbers are the same."""
+    The catch-up of the fast rule (noise-free, so no stream is drawn) runs over the rows
+    that hold plastic synapses (``net.ee_pre`` numbers them in row order) after the
+    spikes' rows, as a spike's pass without transmission: the synapses are read in the
+    order they are stored, and a row's synapses share their last update (the row's last
+    spike), so its exponentials are computed once. Other rules are caught up neuron by
+    neuron, each synapse drawing from its neuron's block's stream in that order. Either
+    way a synapse sees the same operations, so the numbers are the same."""
     cells, net, streams, _, _, syn, _, ca_pre = state
     v, ga, gg, na, nb_ = cells[0], cells[1], cells[2], cells[3], cells[4]
     states, spares, _ = streams
@@ -249,19 +249,19 @@ def _deliver_blocks(
     rho_half = q.rho_star == 0.5
     dlt_seen, decay_seen, half_seen = -1.0, 0.0, 0.0
     sweep = catch_up and fast
-    for k in range(n_fired + (out_block.shape[0] if sweep else 0)):
+    n_rows = net.ee_pre[-1] + 1 if sweep and net.ee_pre.shape[0] > 0 else 0
+    for k in range(n_fired + n_rows):
         transmit = k < n_fired
         j = fired[k] if transmit else k - n_fired
         for b in range(b0, b1):
             for e in range(out_block[j, b], out_block[j, b + 1]):
                 post = out_post[e]
                 kind = out_kind[e]
-                if not transmit:
-                    if kind != 0:
-                        continue
-                elif kind == 0:
-                    ga[post] += w_ee_ampa
+                if not transmit and kind != 0:
+                    continue
                 if kind == 0:
+                    if transmit:
+                        ga[post] += w_ee_ampa
                     s = out_syn[e]
                     if fast:
                         # numba_plastic.touch for the fast rule: ρ and calcium of s to t
