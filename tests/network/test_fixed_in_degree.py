@@ -14,7 +14,7 @@ import pytest
 from magsynapse.errors import MagsynapseError
 from magsynapse.network import load_config, simulate_network
 from magsynapse.network.backends.base import Wiring
-from magsynapse.network.backends.numba_graph import build_connectivity
+from magsynapse.network.backends.numba_graph import _build, build_connectivity
 from magsynapse.network.params import parameter_record
 from magsynapse.network.scaling import Tonic
 from magsynapse.network.simulate import expected_synapses
@@ -63,6 +63,41 @@ def test_connectivity_depends_only_on_the_key():
     c = build_connectivity(300, 240, Wiring(0.0, 24, 6), key=4)
     assert np.array_equal(a.out_post, b.out_post) and np.array_equal(a.out_ptr, b.out_ptr)
     assert not np.array_equal(a.out_post, c.out_post)
+
+
+@pytest.mark.parametrize("wiring", [Wiring(0.0, 80, 20), Wiring(0.05)])
+def test_index_arrays_match_numpy_and_not_the_number_of_parts(wiring):
+    """The arrays built on numba's threads (each in parts: sources, their grouping by
+    presynaptic neuron, the kinds and numbering of the plastic synapses, their grouping
+    by postsynaptic neuron) equal those numpy derives from the pairs, and a build in 1, 2
+    or 5 parts gives the same network to the last element (a fixed in-degree network's
+    sources, and every grouping, are split by part; the random-pairs rows are not)."""
+    n, n_exc = 2500, 2000
+    nets = [_build(n, n_exc, wiring, 13, parts) for parts in (1, 2, 5)]
+    for other in nets[1:]:
+        for name, a, b in zip(nets[0]._fields, nets[0], other, strict=True):
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
+    net = nets[0]
+    pre, post = _pairs(net)
+    for j in range(n):  # rows in increasing target order
+        assert np.all(np.diff(net.out_post[net.out_ptr[j] : net.out_ptr[j + 1]]) > 0)
+    kind = np.where(pre < n_exc, 0, 2) + (post >= n_exc)
+    np.testing.assert_array_equal(net.out_kind, kind)
+    plastic = kind == 0
+    np.testing.assert_array_equal(net.out_syn[~plastic], -1)
+    np.testing.assert_array_equal(net.out_syn[plastic], np.arange(plastic.sum()))
+    np.testing.assert_array_equal(net.ee_pre, pre[plastic])
+    np.testing.assert_array_equal(net.ee_post, post[plastic])
+    order = np.argsort(net.ee_post, kind="stable")
+    np.testing.assert_array_equal(net.in_syn, order)
+    np.testing.assert_array_equal(
+        net.in_ptr, np.concatenate([[0], np.cumsum(np.bincount(net.ee_post, minlength=n))])
+    )
+
+
+def test_threads_must_be_positive():
+    with pytest.raises(MagsynapseError, match="threads: must be >= 1"):
+        build_connectivity(100, 80, Wiring(0.0, 8, 2), key=1, threads=0)
 
 
 def test_in_degree_configuration():

@@ -135,10 +135,11 @@ def stream_key(seed: int) -> int:
 
 
 def network_for_seed(
-    cfg: NetworkConfig, seed: int, backend: str = "numba_cpu"
+    cfg: NetworkConfig, seed: int, backend: str = "numba_cpu", threads: int = 1
 ) -> tuple[Connectivity, np.ndarray]:
     """The connectivity and the initial membrane potentials (mV) of ``cfg``'s network for
-    root seed ``seed``, built by ``backend``.
+    root seed ``seed``, built by ``backend`` on up to ``threads`` threads (the same
+    network on any number).
 
     >>> net, v0 = network_for_seed(load_config("mgnet").replace(network={"N": 100}), 3)
     >>> v0.shape, len(net.out_ptr)
@@ -146,7 +147,7 @@ def network_for_seed(
     """
     rng = random.generator(seed, "initial_state")
     key = random.stream_key(seed, "connectivity")
-    net = get_backend(backend).connectivity(cfg.network.N, cfg.n_exc, cfg.wiring, key)
+    net = get_backend(backend).connectivity(cfg.network.N, cfg.n_exc, cfg.wiring, key, threads)
     v0 = rng.uniform(cfg.neuron.E_L, cfg.neuron.V_th, cfg.network.N)
     return net, v0
 
@@ -445,7 +446,8 @@ def run_replicas(
             rule.parameters(BISTABLE_SETS[cfg.plasticity.set], cfg.plasticity.tau), dtype=float
         ),
     )
-    nets = {s: network_for_seed(cfg, s, backend) for s in seeds}
+    threads = threads or numba.get_num_threads()
+    nets = {s: network_for_seed(cfg, s, backend, threads) for s in seeds}
     stim = stimulus_table(list(stimuli), cfg.network.N, cfg.network.dt)
     jobs = [(m_i, s_i) for m_i in range(len(mg_list)) for s_i in range(len(seeds))]
 
@@ -463,5 +465,5 @@ def run_replicas(
         net, v0 = nets[seeds[s_i]]
         key = np.uint64(stream_key(seeds[s_i]))
         replicas.append(Replica(net, records[m_i], mg_list[m_i], v0, initial(net, (m_i, s_i)), key))
-    results = engine.run(replicas, plan, stim, kernel, threads or numba.get_num_threads())
+    results = engine.run(replicas, plan, stim, kernel, threads)
     return results, jobs, nets

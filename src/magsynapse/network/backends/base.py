@@ -146,9 +146,12 @@ class Backend(ABC):
     name: ClassVar[str]
 
     @abstractmethod
-    def connectivity(self, n: int, n_exc: int, wiring: Wiring, key: int) -> Connectivity:
+    def connectivity(
+        self, n: int, n_exc: int, wiring: Wiring, key: int, threads: int = 1
+    ) -> Connectivity:
         """Random connectivity of ``n`` neurons (the first ``n_exc`` excitatory) as
-        ``wiring`` says, drawn from ``key``."""
+        ``wiring`` says, drawn from ``key``, built on up to ``threads`` threads (the same
+        on any number)."""
 
     @abstractmethod
     def run(

@@ -740,8 +740,10 @@ class NumbaCPU(Backend):
 
     name = "numba_cpu"
 
-    def connectivity(self, n: int, n_exc: int, wiring: Wiring, key: int) -> Connectivity:
-        return build_connectivity(n, n_exc, wiring, key)
+    def connectivity(
+        self, n: int, n_exc: int, wiring: Wiring, key: int, threads: int = 1
+    ) -> Connectivity:
+        return build_connectivity(n, n_exc, wiring, key, threads)
 
     def run(
         self,

@@ -16,6 +16,7 @@ import math
 import numba as nb
 import numpy as np
 
+from ...errors import MagsynapseError
 from ...synapse.kernels import _seed_state
 from .base import BLOCK, Connectivity, Wiring, n_blocks
 from .numba_draws import uniform
@@ -74,7 +75,7 @@ def _connect(n, p, key):  # pragma: no cover - compiled
 def _floyd(m, k, state, table, out):  # pragma: no cover - compiled
     """``k`` distinct integers of [0, m) into ``out``, in the order drawn (Floyd's
     algorithm; the open-addressing ``table``, a power of two at least 2k, is empty before
-    and after). Unsorted: :func:`_transpose` orders every row by target whatever the
+    and after). Unsorted: :func:`_group` orders every row by target whatever the
     order of a neuron's sources."""
     mask = table.shape[0] - 1
     for n_in, t in enumerate(range(m - k, m)):
@@ -93,108 +94,121 @@ def _floyd(m, k, state, table, out):  # pragma: no cover - compiled
         table[i] = -1
 
 
-@nb.njit(cache=True)
-def _fixed_in(n, n_exc, k_exc, k_inh, key):  # pragma: no cover - compiled
+@nb.njit(cache=True, parallel=True)
+def _fixed_in(n, n_exc, k_exc, k_inh, key, parts):  # pragma: no cover - compiled
     """Sources of every neuron: (N, k_exc + k_inh) int32, excitatory then inhibitory,
-    each part in the order drawn; neuron j's draws use the stream (key, j)."""
+    each part in the order drawn; neuron j's draws use the stream (key, j). The neurons
+    are cut into ``parts`` contiguous parts, each with its own scratch, on numba's
+    threads."""
     k = k_exc + k_inh
     src = np.empty((n, k), dtype=np.int32)
     size = 1
     while size < 2 * max(k_exc, k_inh, 1):
         size *= 2
-    table = np.full(size, -1, dtype=np.int64)
-    buf = np.empty(max(k_exc, k_inh, 1), dtype=np.int64)
-    state = np.empty(4, dtype=np.uint64)
+    tables = np.full((parts, size), -1, dtype=np.int64)
+    bufs = np.empty((parts, max(k_exc, k_inh, 1)), dtype=np.int64)
+    # a state of 4 words per part, 16 apart: parts that shared a cache line would stall
+    states = np.empty((parts, 16), dtype=np.uint64)
     n_inh = n - n_exc
-    for j in range(n):
-        _seed_state(key, j, state)
-        # a neuron is not its own source: draw from the others and skip over it
-        own_e = 1 if j < n_exc else 0
-        _floyd(n_exc - own_e, k_exc, state, table, buf)
-        for a in range(k_exc):
-            v = buf[a]
-            src[j, a] = v + 1 if own_e and v >= j else v
-        _floyd(n_inh - (1 - own_e), k_inh, state, table, buf)
-        for a in range(k_inh):
-            v = buf[a]
-            if not own_e and v >= j - n_exc:
-                v += 1
-            src[j, k_exc + a] = n_exc + v
+    for t in nb.prange(parts):
+        table, buf, state = tables[t], bufs[t], states[t, :4]
+        for j in range(t * n // parts, (t + 1) * n // parts):
+            _seed_state(key, j, state)
+            # a neuron is not its own source: draw from the others and skip over it
+            own_e = 1 if j < n_exc else 0
+            _floyd(n_exc - own_e, k_exc, state, table, buf)
+            for a in range(k_exc):
+                v = buf[a]
+                src[j, a] = v + 1 if own_e and v >= j else v
+            _floyd(n_inh - (1 - own_e), k_inh, state, table, buf)
+            for a in range(k_inh):
+                v = buf[a]
+                if not own_e and v >= j - n_exc:
+                    v += 1
+                src[j, k_exc + a] = n_exc + v
     return src
 
 
-@nb.njit(cache=True)
-def _transpose(src, n):  # pragma: no cover - compiled
-    """CSR by presynaptic neuron of the source lists ``src`` (targets in increasing order)."""
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    for j in range(src.shape[0]):
-        for a in range(src.shape[1]):
-            ptr[src[j, a] + 1] += 1
-    for i in range(n):
-        ptr[i + 1] += ptr[i]
-    fill = ptr[:-1].copy()
-    post = np.empty(ptr[n], dtype=np.int32)
-    for j in range(src.shape[0]):
-        for a in range(src.shape[1]):
-            i = src[j, a]
-            post[fill[i]] = j
-            fill[i] += 1
-    return ptr, post
+@nb.njit(cache=True, parallel=True)
+def _group(keys, n_keys, parts):  # pragma: no cover - compiled
+    """The rows of ``keys`` (R, W) grouped by the keys they hold (values in
+    [0, n_keys)), a stable counting sort: (ptr, out), where ``out[ptr[i]:ptr[i + 1]]``
+    lists, in increasing order (int32), the rows r once for every keys[r, a] = i. The
+    rows are cut into ``parts`` contiguous parts, each counted, then placed, on one of
+    numba's threads; a part's places for key i follow those of the parts before it, so
+    the result does not depend on the number of parts."""
+    rows, width = keys.shape
+    counts = np.zeros((parts, n_keys), dtype=np.int64)
+    for t in nb.prange(parts):
+        for r in range(t * rows // parts, (t + 1) * rows // parts):
+            for a in range(width):
+                counts[t, keys[r, a]] += 1
+    ptr = np.empty(n_keys + 1, dtype=np.int64)
+    acc = 0
+    for i in range(n_keys):
+        ptr[i] = acc
+        for t in range(parts):
+            c = counts[t, i]
+            counts[t, i] = acc  # part t's first place for key i
+            acc += c
+    ptr[n_keys] = acc
+    out = np.empty(acc, dtype=np.int32)
+    for t in nb.prange(parts):
+        fill = counts[t]
+        for r in range(t * rows // parts, (t + 1) * rows // parts):
+            for a in range(width):
+                i = keys[r, a]
+                out[fill[i]] = r
+                fill[i] += 1
+    return ptr, out
 
 
-@nb.njit(cache=True)
-def _incoming(ee_post, n):  # pragma: no cover - compiled
-    """Counting sort of the plastic synapses by postsynaptic neuron: (in_ptr, in_syn)."""
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    for j in ee_post:
-        ptr[j + 1] += 1
-    for j in range(n):
-        ptr[j + 1] += ptr[j]
-    fill = ptr[:-1].copy()
-    syn = np.empty(ee_post.shape[0], dtype=np.int32)
-    for s in range(ee_post.shape[0]):
-        j = ee_post[s]
-        syn[fill[j]] = s
-        fill[j] += 1
-    return ptr, syn
-
-
-@nb.njit(cache=True)
+@nb.njit(cache=True, parallel=True)
 def _classify(out_ptr, out_post, n_exc):  # pragma: no cover - compiled
     """Kind of every connection and the plastic E→E synapses, numbered in presynaptic
-    order so that a spike's are contiguous: (kind, out_syn, ee_pre, ee_post)."""
+    order so that a spike's are contiguous: (kind, out_syn, ee_pre, ee_post). Rows on
+    numba's threads: a count of each row's plastic synapses, then, from where each row's
+    numbers begin, the numbering."""
     n = out_ptr.shape[0] - 1
     m = out_post.shape[0]
     kind = np.empty(m, dtype=np.int8)
-    out_syn = np.full(m, -1, dtype=np.int32)
-    n_ee = 0
-    for i in range(n):
+    out_syn = np.empty(m, dtype=np.int32)
+    first = np.zeros(n + 1, dtype=np.int64)  # first plastic synapse of each row
+    for i in nb.prange(n):
+        plastic = 0
         for e in range(out_ptr[i], out_ptr[i + 1]):
             exc_post = out_post[e] < n_exc
             if i < n_exc:
                 kind[e] = 0 if exc_post else 1
             else:
                 kind[e] = 2 if exc_post else 3
-            if kind[e] == 0:
-                out_syn[e] = n_ee
-                n_ee += 1
-    ee_pre = np.empty(n_ee, dtype=np.int32)
-    ee_post = np.empty(n_ee, dtype=np.int32)
-    for i in range(n_exc):
+            plastic += kind[e] == 0
+        first[i + 1] = plastic
+    for i in range(n):
+        first[i + 1] += first[i]
+    ee_pre = np.empty(first[n], dtype=np.int32)
+    ee_post = np.empty(first[n], dtype=np.int32)
+    for i in nb.prange(n):
+        s = first[i]
         for e in range(out_ptr[i], out_ptr[i + 1]):
             if kind[e] == 0:
-                ee_pre[out_syn[e]] = i
-                ee_post[out_syn[e]] = out_post[e]
+                out_syn[e] = s
+                ee_pre[s] = i
+                ee_post[s] = out_post[e]
+                s += 1
+            else:
+                out_syn[e] = -1
     return kind, out_syn, ee_pre, ee_post
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, parallel=True)
 def _block_pointers(out_ptr, out_post, blocks):  # pragma: no cover - compiled
     """(N, blocks + 1): where row j's targets in block b (neurons b·BLOCK onwards) begin,
-    for rows in increasing target order; the last column is the row's end."""
+    for rows in increasing target order; the last column is the row's end. Rows on
+    numba's threads."""
     n = out_ptr.shape[0] - 1
     ptr = np.empty((n, blocks + 1), dtype=np.int64)
-    for j in range(n):
+    for j in nb.prange(n):
         e = out_ptr[j]
         for b in range(blocks):
             ptr[j, b] = e
@@ -204,10 +218,13 @@ def _block_pointers(out_ptr, out_post, blocks):  # pragma: no cover - compiled
     return ptr
 
 
-def build_connectivity(n: int, n_exc: int, wiring: Wiring, key: int) -> Connectivity:
+def build_connectivity(
+    n: int, n_exc: int, wiring: Wiring, key: int, threads: int = 1
+) -> Connectivity:
     """Random connectivity of ``n`` neurons (the first ``n_exc`` excitatory) as
     ``wiring`` says (compiled; see the module). Plastic E→E synapses are numbered in
-    presynaptic order.
+    presynaptic order. A fixed in-degree network is built on up to ``threads`` of
+    numba's threads (at most ``NUMBA_NUM_THREADS``), and is the same on any number.
 
     >>> net = build_connectivity(100, 80, Wiring(0.1), key=7)
     >>> 0.08 < len(net.out_post) / (100 * 99) < 0.12, bool((net.ee_pre < 80).all())
@@ -215,15 +232,35 @@ def build_connectivity(n: int, n_exc: int, wiring: Wiring, key: int) -> Connecti
     >>> net = build_connectivity(100, 80, Wiring(0.0, 8, 2), key=7)
     >>> len(net.out_post), len(net.ee_pre)
     (1000, 640)
+    >>> a = build_connectivity(3000, 2400, Wiring(0.0, 80, 20), key=7, threads=2)
+    >>> b = build_connectivity(3000, 2400, Wiring(0.0, 80, 20), key=7)
+    >>> all(np.array_equal(x, y) for x, y in zip(a, b))
+    True
     """
+    if threads < 1:
+        raise MagsynapseError(f"threads: must be >= 1 (got {threads})")
+    own = nb.get_num_threads()
+    parts = min(int(threads), nb.config.NUMBA_NUM_THREADS)
+    nb.set_num_threads(parts)
+    try:
+        return _build(n, n_exc, wiring, key, parts)
+    finally:
+        nb.set_num_threads(own)
+
+
+def _build(n: int, n_exc: int, wiring: Wiring, key: int, parts: int) -> Connectivity:
+    """:func:`build_connectivity` in ``parts`` parts, on as many of numba's threads."""
     if wiring.fixed_in_degree:
-        src = _fixed_in(n, n_exc, int(wiring.k_exc), int(wiring.k_inh), np.uint64(key))
-        out_ptr, out_post = _transpose(src, n)
+        src = _fixed_in(
+            n, n_exc, int(wiring.k_exc), int(wiring.k_inh), np.uint64(key), parts
+        )
+        # by source: row i lists the neurons j whose sources include i, in increasing order
+        out_ptr, out_post = _group(src, n, parts)
         del src
     else:
         out_ptr, out_post = _connect(n, float(wiring.p), np.uint64(key))
     kind, out_syn, ee_pre, ee_post = _classify(out_ptr, out_post, n_exc)
-    in_ptr, in_syn = _incoming(ee_post, n)
+    in_ptr, in_syn = _group(ee_post.reshape(-1, 1), n, parts)
     out_block = _block_pointers(out_ptr, out_post, n_blocks(n))
     return Connectivity(
         out_ptr, out_post, kind, out_syn, ee_pre, ee_post, in_ptr, in_syn, out_block
