@@ -251,9 +251,7 @@ def build_connectivity(
 def _build(n: int, n_exc: int, wiring: Wiring, key: int, parts: int) -> Connectivity:
     """:func:`build_connectivity` in ``parts`` parts, on as many of numba's threads."""
     if wiring.fixed_in_degree:
-        src = _fixed_in(
-            n, n_exc, int(wiring.k_exc), int(wiring.k_inh), np.uint64(key), parts
-        )
+        src = _fixed_in(n, n_exc, int(wiring.k_exc), int(wiring.k_inh), np.uint64(key), parts)
         # by source: row i lists the neurons j whose sources include i, in increasing order
         out_ptr, out_post = _group(src, n, parts)
         del src
