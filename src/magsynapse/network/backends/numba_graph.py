@@ -12,6 +12,7 @@ every row by the blocks of its targets (:data:`.base.BLOCK`)."""
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numba as nb
 import numpy as np
@@ -239,13 +240,19 @@ def build_connectivity(
     """
     if threads < 1:
         raise MagsynapseError(f"threads: must be >= 1 (got {threads})")
-    own = nb.get_num_threads()
     parts = min(int(threads), nb.config.NUMBA_NUM_THREADS)
+    # In a thread of its own: OpenMP gives every thread that starts parallel work a team of
+    # threads that lives as long as it does, and once teams outnumber the cores, libgomp's
+    # threads stop spinning between parallel calls; a network-parallel run, which calls
+    # its threads at every step, would then wait for them to wake (about 10 µs a step).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_build_on_threads, n, n_exc, wiring, key, parts).result()
+
+
+def _build_on_threads(n: int, n_exc: int, wiring: Wiring, key: int, parts: int) -> Connectivity:
+    """:func:`_build` on ``parts`` of numba's threads (set for the calling thread)."""
     nb.set_num_threads(parts)
-    try:
-        return _build(n, n_exc, wiring, key, parts)
-    finally:
-        nb.set_num_threads(own)
+    return _build(n, n_exc, wiring, key, parts)
 
 
 def _build(n: int, n_exc: int, wiring: Wiring, key: int, parts: int) -> Connectivity:
