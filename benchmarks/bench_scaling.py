@@ -15,8 +15,9 @@ measures the engine on networks that stay awake:
    cpp_standalone (the script of ``magsynapse export brian2``) with one thread and with
    two, at every point where its one-thread run is predicted (:func:`predict_brian2`,
    from the series' previous sizes) to finish within :data:`BRIAN2_LIMIT_S`; magsynapse with two
-   threads (one network split between them) at every point, and whether its numbers
-   equal those of one thread.
+   threads (one network split between them) at every point, timed in turn with one
+   thread in one process where the network can be called again (:data:`THREAD_PAIRS`),
+   and whether its numbers equal those of one thread.
 2. Where the time goes, measured at the target sizes, one thread: ``mgnet_k`` with no
    recurrent synapse (every neuron's Poisson drive, membrane and threshold, no synaptic
    event), then each series' network with plasticity off (transmission only). Brian2's
@@ -36,8 +37,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -70,8 +74,13 @@ TARGET_THREAD_SPEEDUP = 1.7
 TARGET_THROUGHPUT_RATIO = 10.0
 THROUGHPUT_N = 4000
 #: Warm calls timed per point where the network is small enough to be called again: their
-#: median is the run time (for one thread and for two alike).
+#: median is the one-thread run time.
 WARM_REPEATS = 3
+#: Where the network is small enough to be called again, one thread and two are timed in
+#: one process, alternating, for this many pairs of warm calls: the two-thread time is the
+#: median of its calls, the speed-up the median of the pairs' ratios. A machine whose
+#: speed drifts (another tenant on the host) moves both calls of a pair alike.
+THREAD_PAIRS = 5
 #: External Poisson inputs per neuron per second in mgnet_k (100 sources at 60 Hz).
 EXTERNAL_RATE = 100 * 60.0
 #: Seeds of the reference band (N = 1000, in-degree 100).
@@ -94,6 +103,49 @@ def reference_band(T: float) -> dict[str, Any]:
         f"rate I {out['rate_I']['mean']:.2f} ± {2 * out['rate_I']['sd']:.2f} Hz",
         flush=True,
     )
+    return out
+
+
+_PAIRS_CHILD = """
+import json, sys, time
+from magsynapse.network import load_config, simulate_network
+a = json.loads(sys.argv[1])
+cfg = load_config("mgnet_k").replace(network={"N": a["N"]}, connectivity={"in_degree": a["K"]})
+times, obs = {1: [], 2: []}, {}
+for i in range(a["pairs"] + 1):  # the first pair compiles nothing but warms up
+    for threads in (1, 2):
+        t0 = time.perf_counter()
+        ds = simulate_network(cfg, mg=1.0, seed=a["seed"], T=a["T"], threads=threads)
+        t = time.perf_counter() - t0
+        o = {k: ds[k].values.tolist() for k in ("rate_E", "rate_I", "rho_mean")}
+        obs.setdefault(threads, o)
+        if i:
+            times[threads].append(t)
+            assert o == obs[threads], "a warm call changed the numbers"
+print(json.dumps({"one_s": times[1], "two_s": times[2], "obs_1": obs[1], "obs_2": obs[2]}))
+"""
+
+
+def time_thread_pairs(N: int, K: int, T: float, seed: int, pairs: int) -> dict[str, Any]:
+    """One network (``mgnet_k``, N, in-degree K, 1 mM) on one thread and on two, called in
+    turn in one process with two numba threads: ``pairs`` pairs of warm calls after a
+    first pair. Returns the calls' times, each pair's ratio (one thread over two), their
+    medians, and the observables of each thread count."""
+    env = dict(os.environ) | {"NUMBA_NUM_THREADS": "2"}
+    args = {"N": N, "K": K, "T": T, "seed": seed, "pairs": pairs}
+    proc = subprocess.run(
+        [sys.executable, "-c", _PAIRS_CHILD, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"magsynapse subprocess failed:\n{proc.stderr[-4000:]}")
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["ratios"] = [a / b for a, b in zip(out["one_s"], out["two_s"], strict=True)]
+    out["two_median_s"] = statistics.median(out["two_s"])
+    out["speedup"] = statistics.median(out["ratios"])
     return out
 
 
@@ -127,15 +179,23 @@ def _point(N: int, K: int, T: float, seed: int, limit: float, predicted: float |
         "external_events_per_s": N * EXTERNAL_RATE * T / run,
     }
     print(f"  run {run:.2f} s, peak RSS {ms['peak_rss_mb']:.0f} MB", flush=True)
-    print(f"in-degree {K}, N = {N}: magsynapse (2 threads) ...", flush=True)
-    ms2 = time_magsynapse(
-        N, 1.0, seed, T, threads=2, model="mgnet_k", in_degree=K, warm=warm, repeats=WARM_REPEATS
-    )
-    row["magsynapse_2"] = ms2
-    row["run_2_s"] = ms2["warm_s"] if warm else ms2["first_s"]
-    row["thread_speedup"] = _ratio(run, row["run_2_s"])
-    # one network on two threads must give the numbers of one thread
-    row["threads_same_numbers"] = all(ms[k] == ms2[k] for k in ("rate_E", "rate_I", "rho_mean"))
+    keys = ("rate_E", "rate_I", "rho_mean")
+    if warm:
+        print(f"in-degree {K}, N = {N}: magsynapse (1 and 2 threads, in turn) ...", flush=True)
+        pairs = time_thread_pairs(N, K, T, seed, THREAD_PAIRS)
+        row["thread_pairs"] = pairs
+        row["run_2_s"] = pairs["two_median_s"]
+        row["thread_speedup"] = pairs["speedup"]
+        # one network on two threads must give the numbers of one thread
+        same = pairs["obs_1"] == pairs["obs_2"] == {k: ms[k] for k in keys}
+    else:
+        print(f"in-degree {K}, N = {N}: magsynapse (2 threads) ...", flush=True)
+        ms2 = time_magsynapse(N, 1.0, seed, T, threads=2, model="mgnet_k", in_degree=K, warm=False)
+        row["magsynapse_2"] = ms2
+        row["run_2_s"] = ms2["first_s"]
+        row["thread_speedup"] = _ratio(run, row["run_2_s"])
+        same = all(ms[k] == ms2[k] for k in keys)
+    row["threads_same_numbers"] = same
     if predicted is not None and predicted > limit:
         print(f"  Brian2 skipped: predicted {predicted:.0f} s > {limit:.0f} s", flush=True)
         row["brian2_skipped_predicted_s"] = predicted
@@ -351,8 +411,12 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "\\* one call (network construction and start-up included); otherwise the median of "
-        f"{WARM_REPEATS} warm calls in the process (after a first one). Ratios: Brian2's "
+        "\\* one call (network construction and start-up included), and one call on two "
+        "threads in another process; otherwise the median of "
+        f"{WARM_REPEATS} warm calls in the process (after a first one) on one thread, and, "
+        f"for two threads, {THREAD_PAIRS} pairs of warm calls in another process that has "
+        "two, one thread and two in turn: the median of the two-thread calls, and as "
+        "speed-up the median of the pairs' ratios. Ratios: Brian2's "
         "run (the binary) over magsynapse's, with as many threads each. Same numbers: rates "
         "and mean efficacy of one network on 2 threads equal those on 1, to the last bit. "
         "Bytes per synapse: peak RSS above the smallest network's process, over the synapses.",
