@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import _thread
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -17,7 +18,7 @@ import numpy as np
 import pytest
 
 from magsynapse.body import make_regimen, simulate
-from magsynapse.interrupt import interruptible, stopped
+from magsynapse.interrupt import in_own_thread, interruptible, stopped
 from magsynapse.network import load_config, simulate_network
 from magsynapse.synapse import stdp
 
@@ -114,3 +115,55 @@ def test_ctrl_c_sets_the_flag_and_the_kernel_returns_at_once():
     out = np.zeros(1)
     assert _interrupted_after(0.3, lambda: interruptible(_count_to, n, out)) < 1.0
     assert 0 < out[0] < n
+
+
+def test_in_own_thread_runs_on_the_callers_thread_count():
+    """numba's thread count is per thread; work handed to a worker keeps the caller's."""
+    seen = []
+
+    def caller():
+        numba.set_num_threads(1)
+        seen.append(in_own_thread(numba.get_num_threads))
+        seen.append(interruptible(lambda stop: numba.get_num_threads()))
+
+    t = threading.Thread(target=caller)
+    t.start()
+    t.join()
+    assert seen == [1, 1]
+
+
+_TEAMS_LEFT = """
+import os, threading, time, numba
+from magsynapse.body import make_regimen, simulate
+from magsynapse.network.backends.base import Wiring
+from magsynapse.network.backends.numba_graph import build_connectivity
+from magsynapse.synapse import stdp
+def native():  # threads that are not Python's: OpenMP's among them
+    return len(os.listdir("/proc/self/task")) - threading.active_count()
+numba.get_num_threads()
+before = native()
+build_connectivity(3000, 2400, Wiring(0.0, 80, 20), key=1, threads=2)
+simulate(make_regimen("oxide", dose="1g/day", days=2), samples=4, seed=1)
+stdp([10.0, -10.0], mg=1.0, method="stochastic", reps=20, seed=1)
+for _ in range(200):  # a finished team's threads end soon after their thread, not at once
+    after = native()
+    if after == before:
+        break
+    time.sleep(0.05)
+print(before, after)
+"""
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="numba has one thread here")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/task")
+def test_parallel_work_leaves_the_caller_no_openmp_team():
+    """The network's builder, the body's solver and the stochastic synapses run their
+    parallel kernels in threads of their own (:func:`in_own_thread`), whose OpenMP teams
+    end with them: a team left to the main thread would make libgomp's threads sleep
+    between the steps of any later network run on several threads (the teams would then
+    outnumber the cores)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _TEAMS_LEFT], capture_output=True, text=True, check=True
+    )
+    before, after = map(int, out.stdout.split()[-2:])
+    assert after == before

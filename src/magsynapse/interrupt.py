@@ -9,6 +9,10 @@ thread waits in short steps, and on Ctrl-C, or any other exception, sets the fla
 waits for the kernels to return (within one step), and re-raises. A kernel that sees
 the flag returns an incomplete result, which is never used.
 
+Compiled parallel work without a stop flag runs in a short-lived worker thread too
+(:func:`in_own_thread`), so that no OpenMP team outlives it (see there). Either way the
+worker runs on as many of numba's threads as the calling thread has.
+
 Importing Brian2 replaces Python's SIGINT handler with Brian2's own
 (``brian2._InterruptHandler``), so in a process that has imported Brian2 a Ctrl-C goes
 to Brian2's handler first; magsynapse never imports Brian2 itself.
@@ -83,10 +87,43 @@ def wait_all(futures: Sequence[Future], stop: np.ndarray) -> list[Any]:
 
 
 def interruptible(kernel: Callable[..., Any], *args: Any) -> Any:
-    """``kernel(*args, stop)`` in a worker thread, stopped by Ctrl-C (see the module).
+    """``kernel(*args, stop)`` in a worker thread, on as many of numba's threads as the
+    calling thread has, stopped by Ctrl-C (see the module).
 
     ``kernel`` must be compiled with ``nogil=True`` and read ``stop[0]`` in its loops.
     """
     stop = stop_flag()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return wait_all([pool.submit(kernel, *args, stop)], stop)[0]
+        return wait_all([pool.submit(_on_callers_threads(kernel), *args, stop)], stop)[0]
+
+
+def _on_callers_threads(kernel: Callable[..., Any]) -> Callable[..., Any]:
+    """``kernel`` on as many of numba's threads as the calling thread has
+    (``numba.set_num_threads`` is per thread: a new thread starts with them all)."""
+    threads = numba.get_num_threads()
+
+    def call(*args: Any) -> Any:
+        numba.set_num_threads(threads)
+        return kernel(*args)
+
+    return call
+
+
+def in_own_thread(kernel: Callable[..., Any], *args: Any) -> Any:
+    """``kernel(*args)`` in a short-lived worker thread: how compiled parallel work that
+    has no stop flag is started.
+
+    OpenMP gives every thread that starts parallel work a team of threads, which lives as
+    long as that thread does. Once the teams' threads outnumber the cores, libgomp stops
+    them spinning between parallel calls, and a network on several threads, which calls
+    its threads at every time step, then waits for them to wake (about 10 µs a step, a
+    quarter of a step at N = 10000 on two cores). Started from the main thread, parallel
+    work would leave it such a team for good; in a thread of its own, the team ends with
+    the thread. It runs on as many of numba's threads as the calling thread has. A Ctrl-C
+    in the calling thread is raised when the call has returned.
+
+    >>> in_own_thread(sum, [1, 2, 3])
+    6
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_on_callers_threads(kernel), *args).result()

@@ -1,10 +1,6 @@
 """One network on several threads: its neurons are split into blocks, and the numbers do
 not depend on how many threads run them, nor on whether replicas or blocks are parallel."""
 
-import os
-import subprocess
-import sys
-
 import numba
 import numpy as np
 import pytest
@@ -177,32 +173,3 @@ def test_the_step_kernels_are_compiled_once_per_path():
         numba_cpu._deliver_advance_parallel,
     ):
         assert len(kernel.signatures) <= 1, kernel.py_func.__name__
-
-
-_THREADS_LEFT = """
-import os, time, numba
-from magsynapse.network.backends.base import Wiring
-from magsynapse.network.backends.numba_graph import build_connectivity
-numba.get_num_threads()
-before = len(os.listdir("/proc/self/task"))
-build_connectivity(3000, 2400, Wiring(0.0, 80, 20), key=1, threads=2)
-for _ in range(200):  # a finished team's threads end soon after their thread, not at once
-    after = len(os.listdir("/proc/self/task"))
-    if after == before:
-        break
-    time.sleep(0.05)
-print(before, after)
-"""
-
-
-@needs_two_threads
-@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="no /proc here")
-def test_building_on_threads_leaves_the_caller_no_openmp_team():
-    """The builder's parallel work runs in a thread of its own, whose OpenMP team ends
-    with it: a team left to the calling thread would make libgomp's threads sleep between
-    the steps of the next network-parallel run (teams then outnumber the cores)."""
-    out = subprocess.run(
-        [sys.executable, "-c", _THREADS_LEFT], capture_output=True, text=True, check=True
-    )
-    before, after = map(int, out.stdout.split())
-    assert after == before

@@ -26,6 +26,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from ..errors import MagsynapseError, MagsynapseRunError
+from ..interrupt import in_own_thread
 from ..provenance import Registry
 from .equations import DO, FLUXES, GU, N_STATES, SU, TG, Rates, _deriv_one, _rhs_kernel
 from .regimen import Regimen
@@ -219,9 +220,10 @@ class DormandPrince(Solver):
         o = 0
         for s0 in range(0, n_seg, per_call):
             s1 = min(n_seg, s0 + per_call)
-            _dp5_segments(
-                y, h, r.matrix, sch.grid, sch.bolus, sch.iv, sch.clamp, t_out, o, s0, s1,
-                self.rtol, self.atol, out,
+            # in a thread of its own, whose OpenMP team ends with it (magsynapse.interrupt)
+            in_own_thread(
+                _dp5_segments, y, h, r.matrix, sch.grid, sch.bolus, sch.iv, sch.clamp, t_out,
+                o, s0, s1, self.rtol, self.atol, out,
             )  # fmt: skip
             o = int(np.searchsorted(t_out, sch.grid[s1], side="left"))
         out[o:] = y[None]

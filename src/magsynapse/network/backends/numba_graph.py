@@ -12,12 +12,12 @@ every row by the blocks of its targets (:data:`.base.BLOCK`)."""
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 
 import numba as nb
 import numpy as np
 
 from ...errors import MagsynapseError
+from ...interrupt import in_own_thread
 from ...synapse.kernels import _seed_state
 from .base import BLOCK, Connectivity, Wiring, n_blocks
 from .numba_draws import uniform
@@ -241,12 +241,8 @@ def build_connectivity(
     if threads < 1:
         raise MagsynapseError(f"threads: must be >= 1 (got {threads})")
     parts = min(int(threads), nb.config.NUMBA_NUM_THREADS)
-    # In a thread of its own: OpenMP gives every thread that starts parallel work a team of
-    # threads that lives as long as it does, and once teams outnumber the cores, libgomp's
-    # threads stop spinning between parallel calls; a network-parallel run, which calls
-    # its threads at every step, would then wait for them to wake (about 10 µs a step).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_build_on_threads, n, n_exc, wiring, key, parts).result()
+    # in a thread of its own, whose OpenMP team ends with it (magsynapse.interrupt)
+    return in_own_thread(_build_on_threads, n, n_exc, wiring, key, parts)
 
 
 def _build_on_threads(n: int, n_exc: int, wiring: Wiring, key: int, parts: int) -> Connectivity:

@@ -17,6 +17,7 @@ import math
 import numpy as np
 from tqdm.auto import tqdm
 
+from ...interrupt import in_own_thread
 from ...provenance import ParameterSet
 from .. import kernels as K
 from .base import RULES, NetworkRule, Rule
@@ -132,7 +133,9 @@ def simulate_rho(prep, rho0: np.ndarray, keys: np.ndarray, progress: bool) -> np
         total=n, desc="stochastic synapses", unit="cond", disable=not progress or chunks == 1
     )
     for a, b in itertools.pairwise(bounds):
-        out[a:b] = K.bistable_stochastic(
+        # in a thread of its own, whose OpenMP team ends with it (magsynapse.interrupt)
+        out[a:b] = in_own_thread(
+            K.bistable_stochastic,
             seg_end[a:b],
             seg_lvl[a:b],
             n_seg[a:b],
