@@ -509,13 +509,14 @@ def _split(weight, runs):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True)
-def balanced_runs(out_block, in_ptr, runs):  # pragma: no cover - compiled
+def balanced_runs(out_block, in_ptr, runs, plastic=True):  # pragma: no cover - compiled
     """Which blocks each of ``runs`` threads takes, as parts (runs, 4): thread r takes
     blocks ``parts[r, 0]`` … ``parts[r, 1] − 1`` and ``parts[r, 2]`` … ``parts[r, 3] − 1``.
 
     Each block weighs its neurons, plastic and static incoming synapses by
     :data:`COST_NEURON`, :data:`COST_PLASTIC` and :data:`COST_STATIC` (the plastic ones,
-    onto excitatory cells, cost ten times the others). The blocks, taken round a ring,
+    onto excitatory cells, cost ten times the others; without ``plastic``, as when the
+    run's plasticity is off, the E→E synapses weigh as static ones). The blocks, taken round a ring,
     are cut into contiguous runs of about equal weight (every run has at least one
     block), from the starting block whose heaviest run is lightest: with few blocks of
     unequal weight, a run that wraps past the last block can balance where runs from
@@ -530,6 +531,9 @@ def balanced_runs(out_block, in_ptr, runs):  # pragma: no cover - compiled
            [ 9, 10,  0,  4]])
     >>> balanced_runs(net.out_block, net.in_ptr, 1)
     array([[ 0, 10,  0,  0]])
+    >>> balanced_runs(net.out_block, net.in_ptr, 2, False)  # five blocks each
+    array([[ 1,  6,  0,  0],
+           [ 6, 10,  0,  1]])
     """
     blocks = out_block.shape[1] - 1
     n = out_block.shape[0]
@@ -539,8 +543,8 @@ def balanced_runs(out_block, in_ptr, runs):  # pragma: no cover - compiled
             weight[b] += COST_STATIC * (out_block[j, b + 1] - out_block[j, b])
     for b in range(blocks):
         lo, hi = b * BLOCK, min((b + 1) * BLOCK, n)
-        plastic = in_ptr[hi] - in_ptr[lo]
-        weight[b] += COST_NEURON * (hi - lo) + (COST_PLASTIC - COST_STATIC) * plastic
+        extra = COST_PLASTIC - COST_STATIC if plastic else 0.0
+        weight[b] += COST_NEURON * (hi - lo) + extra * (in_ptr[hi] - in_ptr[lo])
     best, best_start, best_load = _split(weight, runs), 0, np.inf
     ring = np.empty(blocks)
     for start in range(blocks if runs > 1 else 1):
@@ -638,7 +642,7 @@ def run_replica(
     r_next = 0
     mg_k = mg_t[0] / q.block_k
     runs = max(1, min(threads, blocks))  # runs of blocks, one per thread
-    parts = balanced_runs(net.out_block, net.in_ptr, runs)
+    parts = balanced_runs(net.out_block, net.in_ptr, runs, q.plastic)
     adv_parts = even_runs(blocks, runs)
     # On several threads a step's delivery waits for the next step's advance, so that the
     # threads meet once per step, not twice (both on `parts`). Not where the shared
