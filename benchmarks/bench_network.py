@@ -95,6 +95,22 @@ print(json.dumps(obs | {
 """
 
 
+def run_child(script: str, args: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
+    """Run ``script`` in a fresh Python with ``args`` (JSON, its ``sys.argv[1]``) and the
+    environment ``env``; return the JSON of its last printed line (a failure raises with
+    the end of its stderr)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"magsynapse subprocess failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def time_magsynapse(
     N: int,
     mg: Any,
@@ -125,17 +141,8 @@ def time_magsynapse(
     args |= {"warm": bool(warm), "repeats": int(repeats)}
     start = time.time()
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", _MAGSYNAPSE_CHILD, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    info = run_child(_MAGSYNAPSE_CHILD, args, env)
     wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise RuntimeError(f"magsynapse subprocess failed:\n{proc.stderr[-4000:]}")
-    info = json.loads(proc.stdout.strip().splitlines()[-1])
     info["cold_e2e_s"] = info.pop("first_done") - start
     info["process_wall_s"] = wall
     return info

@@ -37,11 +37,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -57,6 +55,7 @@ from bench_network import (
     _verdict,
     contention,
     machine_info,
+    run_child,
     time_magsynapse,
     write_outputs,
 )
@@ -133,16 +132,7 @@ def time_thread_pairs(N: int, K: int, T: float, seed: int, pairs: int) -> dict[s
     medians, and the observables of each thread count."""
     env = dict(os.environ) | {"NUMBA_NUM_THREADS": "2"}
     args = {"N": N, "K": K, "T": T, "seed": seed, "pairs": pairs}
-    proc = subprocess.run(
-        [sys.executable, "-c", _PAIRS_CHILD, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"magsynapse subprocess failed:\n{proc.stderr[-4000:]}")
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = run_child(_PAIRS_CHILD, args, env)
     out["ratios"] = [a / b for a, b in zip(out["one_s"], out["two_s"], strict=True)]
     out["two_median_s"] = statistics.median(out["two_s"])
     out["speedup"] = statistics.median(out["ratios"])

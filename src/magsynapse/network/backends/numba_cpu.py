@@ -516,9 +516,9 @@ def balanced_runs(out_block, in_ptr, runs, plastic=True):  # pragma: no cover - 
     Each block weighs its neurons, plastic and static incoming synapses by
     :data:`COST_NEURON`, :data:`COST_PLASTIC` and :data:`COST_STATIC` (the plastic ones,
     onto excitatory cells, cost ten times the others; without ``plastic``, as when the
-    run's plasticity is off, the E→E synapses weigh as static ones). The blocks, taken round a ring,
-    are cut into contiguous runs of about equal weight (every run has at least one
-    block), from the starting block whose heaviest run is lightest: with few blocks of
+    run's plasticity is off, the E→E synapses weigh as static ones). The blocks, taken
+    round a ring, are cut into contiguous runs of about equal weight (every run has at
+    least one block), from the starting block whose heaviest run is lightest: with few blocks of
     unequal weight, a run that wraps past the last block can balance where runs from
     block 0 cannot. Which thread takes a block does not change the numbers, only the
     time.
@@ -541,9 +541,9 @@ def balanced_runs(out_block, in_ptr, runs, plastic=True):  # pragma: no cover - 
     for j in range(n):
         for b in range(blocks):
             weight[b] += COST_STATIC * (out_block[j, b + 1] - out_block[j, b])
+    extra = COST_PLASTIC - COST_STATIC if plastic else 0.0  # an E→E synapse's over a static one
     for b in range(blocks):
         lo, hi = b * BLOCK, min((b + 1) * BLOCK, n)
-        extra = COST_PLASTIC - COST_STATIC if plastic else 0.0
         weight[b] += COST_NEURON * (hi - lo) + extra * (in_ptr[hi] - in_ptr[lo])
     best, best_start, best_load = _split(weight, runs), 0, np.inf
     ring = np.empty(blocks)
