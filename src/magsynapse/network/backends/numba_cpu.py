@@ -227,7 +227,7 @@ def _deliver_blocks(
     t. A spike's targets in these blocks are one contiguous part of its row, from
     ``out_block[j, b0]`` to ``out_block[j, b1]``, taken in order: two entries of the
     spike's ``out_block`` row are read, however many blocks the run has (reading the
-    row's every entry cost a cache miss per spike and thread, a quarter of the step of a
+    row's every entry cost a cache miss per spike and thread, almost a fifth of the step of a
     network without synapses firing at 73 Hz, N = 40000). A plastic synapse draws from
     its postsynaptic neuron's block's stream.
 
