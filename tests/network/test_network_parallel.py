@@ -170,6 +170,6 @@ def test_the_step_kernels_are_compiled_once_per_path():
         numba_cpu._deliver,
         numba_cpu._advance_parallel,
         numba_cpu._deliver_parallel,
-        numba_cpu._deliver_advance_parallel,
+        numba_cpu._steps_parallel,
     ):
         assert len(kernel.signatures) <= 1, kernel.py_func.__name__

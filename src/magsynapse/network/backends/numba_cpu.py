@@ -60,6 +60,7 @@ from .base import (
 from .numba_draws import N_CDF, drive_blocks, poisson_cdf, poisson_inv, uniform
 from .numba_graph import build_connectivity
 from .numba_plastic import POST_BUFFER, rho_fast, touch
+from .numba_sync import counters, finish, take, wait_done
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -385,40 +386,145 @@ def _deliver_parallel(
                 _deliver_blocks(b0, b1, t, mg_k, fired, n_fired, catch_up, qa[0], state, rule)
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _mg_k(mg_t, step, q):  # pragma: no cover - compiled
+    """[Mg]o of step ``step`` over the block's K_Mg (``mg_t`` has one value, or one a step)."""
+    return (mg_t[step] if mg_t.shape[0] > 1 else mg_t[0]) / q.block_k
+
+
+@nb.njit(cache=True, nogil=True)
+def _gather(spiked, n_block, fired):  # pragma: no cover - compiled
+    """A step's spikes (``spiked``, ``n_block`` as :func:`_advance_blocks` wrote them) into
+    ``fired`` in neuron order; their number."""
+    n_sp = 0
+    for b in range(n_block.shape[0]):
+        for k in range(n_block[b]):
+            fired[n_sp] = spiked[b * BLOCK + k]
+            n_sp += 1
+    return n_sp
+
+
+@nb.njit(cache=True, nogil=True)
+def _tally(fired, n_sp, row, t_sp, n_exc, counts, spike_t, spike_i, kept):  # pragma: no cover
+    """Count a step's ``n_sp`` spikes ``fired`` (at ``t_sp``) in ``counts[row]`` (E, I) and
+    keep them in ``spike_t``, ``spike_i`` (none when these are empty) while there is room;
+    ``kept`` = (spikes kept, 1 once one did not fit)."""
+    for k in range(n_sp):
+        i = fired[k]
+        counts[row, 0 if i < n_exc else 1] += 1.0
+        if spike_t.shape[0] > 0:
+            if kept[0] < spike_t.shape[0]:
+                spike_t[kept[0]] = t_sp
+                spike_i[kept[0]] = i
+                kept[0] += 1
+            else:
+                kept[1] = 1
+
+
+@nb.njit(cache=True, nogil=True)
+def _draw_shared(table, stim_cdf, shared, rng, t_now):  # pragma: no cover - compiled
+    """The shared draws of the correlated stimuli active at ``t_now``, from ``rng``."""
+    for m in range(table.shape[0]):
+        if table[m].start <= t_now < table[m].stop and table[m].correlated:
+            shared[m] = poisson_inv(uniform(rng), table[m].lam, stim_cdf[m])
+
+
 @nb.njit(cache=True, nogil=True, parallel=True)
-def _deliver_advance_parallel(
+def _steps_parallel(
+    s0,
+    s1,
+    pending,
     parts,
-    t,
-    mg_prev,
+    r0,
+    ctr,
     fired,
-    n_fired,
-    step,
-    mg_k,
+    mg_t,
     qa,
     rule,
+    stop,
+    bin_steps,
+    counts,
+    spike_t,
+    spike_i,
+    kept,
+    spiked,
+    n_block,
+    shared,
     cells,
     net,
     streams,
     stim,
-    spikes,
     syn,
     plastic_in,
     ca_pre,
 ):  # pragma: no cover - compiled
-    """One meeting of the threads per step: thread r delivers the previous step's
-    ``n_fired`` spikes ``fired`` (at time t, under ``mg_prev``) onto the blocks of
-    ``parts[r]``, then advances them by step ``step``. Each thread's neurons and the
-    synapses onto them are its own, and a block sees the same operations in the same
-    order as with the two passes apart. The arrays as for :func:`_advance_parallel`."""
-    for r in nb.prange(parts.shape[0]):
-        state = (cells, net, streams, stim, spikes, syn, plastic_in, ca_pre)
+    """Steps s0 … s1 − 1 on numba's threads, started once (:mod:`.numba_sync`). Task
+    (s, r) delivers step s − 1's spikes onto the blocks of ``parts[r]`` (at time s·dt,
+    under step s − 1's [Mg]o; for s = s0 only if ``pending``), then advances them by step
+    s. Thread w takes its own run's task first, then any of the step's tasks not yet
+    taken, then waits until every task of the step has ended. Step s's spikes go to
+    ``spiked[s % 2]``, ``n_block[s % 2]`` (two buffers: a task of step s + 1 reads one while
+    another writes the other), and each task gathers the previous step's into its row of
+    ``fired``. Task (s, 0) counts and keeps step s − 1's spikes (:func:`_tally`); task
+    (s, r0), whose part holds block 0, makes step s + 1's shared draws of correlated
+    stimuli into ``shared[(s + 1) % 2]``, after its block 0 has drawn for step s. Each
+    block thus sees the same operations in the same order as on one thread. ``stim`` =
+    (table, mask, CDFs); the other arrays as for :func:`_advance_parallel`."""
+    runs = parts.shape[0]
+    for w in nb.prange(runs):
         q = qa[0]
         no_catch_up = np.bool_(False)  # not a literal: see run_replica
-        for h in range(0, 4, 2):
-            b0, b1 = parts[r, h], parts[r, h + 1]
-            if b1 > b0:
-                _deliver_blocks(b0, b1, t, mg_prev, fired, n_fired, no_catch_up, q, state, rule)
-                _advance_blocks(b0, b1, step, mg_k, q, state, rule)
+        table, mask, stim_cdf = stim
+        for s in range(s0, s1):
+            if stopped(stop):
+                break
+            p = s % 2
+            state = (
+                cells,
+                net,
+                streams,
+                (table, mask, stim_cdf, shared[p]),
+                (spiked[p], n_block[p]),
+                syn,
+                plastic_in,
+                ca_pre,
+            )
+            for i in range(runs):
+                r = (w + i) % runs  # its own run first
+                if not take(ctr, r, s):
+                    continue
+                if s > s0 or pending:
+                    n_prev = _gather(spiked[1 - p], n_block[1 - p], fired[r])
+                    if r == 0 and s > s0:
+                        row = (s - 1) // bin_steps
+                        _tally(
+                            fired[r], n_prev, row, s * q.dt, q.n_exc, counts, spike_t, spike_i, kept
+                        )
+                    mg_prev = _mg_k(mg_t, s - 1, q)
+                    for h in range(0, 4, 2):
+                        b0, b1 = parts[r, h], parts[r, h + 1]
+                        if b1 > b0:
+                            _deliver_blocks(
+                                b0,
+                                b1,
+                                s * q.dt,
+                                mg_prev,
+                                fired[r],
+                                n_prev,
+                                no_catch_up,
+                                q,
+                                state,
+                                rule,
+                            )
+                mg_k = _mg_k(mg_t, s, q)
+                for h in range(0, 4, 2):
+                    b0, b1 = parts[r, h], parts[r, h + 1]
+                    if b1 > b0:
+                        _advance_blocks(b0, b1, s, mg_k, q, state, rule)
+                if r == r0 and s + 1 < s1:
+                    _draw_shared(table, stim_cdf, shared[1 - p], streams[0][0], (s + 1) * q.dt)
+                finish(ctr)
+            wait_done(ctr, (s + 1 - s0) * runs)  # every task of step s has ended
 
 
 @nb.njit(cache=True, nogil=True)
@@ -579,9 +685,10 @@ def run_replica(
     blocks run on numba's threads (at most ``threads``, as many as
     ``numba.set_num_threads`` gave the calling thread), in runs of blocks
     (:func:`balanced_runs`), one per thread; a run's thread delivers a step's spikes to
-    its blocks and then advances them by the next step
-    (:func:`_deliver_advance_parallel`), so that the threads meet once per step. Block b
-    draws from the stream (key, b), so the numbers are the same on any number of
+    its blocks and then advances them by the next step. The threads are started once for
+    all the steps up to the next recording of ρ and meet at each step through atomic
+    counters (:func:`_steps_parallel`), not at a start of numba's threads per step. Block
+    b draws from the stream (key, b), so the numbers are the same on any number of
     threads. The shared draws of correlated stimuli come from block 0's stream at the
     start of a step. The block kernels take the replica's arrays as one
     tuple, ``state`` = (cells, net, streams, stim, spikes, syn, plastic_in, ca_pre).
@@ -602,7 +709,7 @@ def run_replica(
     blocks = net.out_block.shape[1] - 1
     n_exc = q.n_exc
     n_stim = table.shape[0]
-    shared = np.zeros(n_stim, dtype=np.int64)
+    shared = np.zeros((2, n_stim), dtype=np.int64)  # a step's shared draws: (step % 2)
     stim_cdf = np.empty((n_stim, 2, N_CDF))
     for m in range(n_stim):
         stim_cdf[m] = poisson_cdf(table[m].lam)
@@ -630,93 +737,135 @@ def run_replica(
     for b in range(blocks):
         _seed_state(rep.key, b, states[b])
     streams = (states, np.zeros((blocks, 2)), poisson_cdf(q.lam))
-    spiked = np.empty(n, dtype=np.int64)
-    n_block = np.zeros(blocks, dtype=np.int64)
-    spikes = (spiked, n_block)
+    # a step's spikes (step % 2), by block
+    spiked = np.empty((2, n), dtype=np.int64)
+    n_block = np.zeros((2, blocks), dtype=np.int64)
     fired = np.empty(n, dtype=np.int64)
-    # the replica's arrays, as the block kernels take them
-    state = (cells, net, streams, (table, mask, stim_cdf, shared), spikes, syn, plastic_in, ca_pre)
+    # the replica's arrays, as the block kernels take them, at even and at odd steps
+    state_even = (
+        cells,
+        net,
+        streams,
+        (table, mask, stim_cdf, shared[0]),
+        (spiked[0], n_block[0]),
+        syn,
+        plastic_in,
+        ca_pre,
+    )
+    state_odd = (
+        cells,
+        net,
+        streams,
+        (table, mask, stim_cdf, shared[1]),
+        (spiked[1], n_block[1]),
+        syn,
+        plastic_in,
+        ca_pre,
+    )
     n_bins = (n_steps + bin_steps - 1) // bin_steps
     counts = np.zeros((n_bins, 2))
     spike_t = np.empty(max_spikes if record_spikes else 0)
     spike_i = np.empty(max_spikes if record_spikes else 0, dtype=np.int32)
-    n_spikes = 0
-    overflow = False
+    kept = np.zeros(2, dtype=np.int64)  # spikes kept, 1 once one did not fit
     rho_samples = np.zeros(rho_steps.shape[0])
     r_next = 0
-    mg_k = mg_t[0] / q.block_k
     runs = max(1, min(threads, blocks))  # runs of blocks, one per thread
     parts = balanced_runs(net.out_block, net.in_ptr, runs, q.plastic)
     adv_parts = even_runs(blocks, runs)
-    # On several threads a step's delivery waits for the next step's advance, so that the
-    # threads meet once per step, not twice (both on `parts`). Not where the shared
-    # draws of correlated stimuli would come before a noisy synapse's draws from block
-    # 0's stream instead of after them.
+    r0 = 0  # the run that holds block 0
+    for r in range(runs):
+        if (parts[r, 0] == 0 and parts[r, 1] > 0) or (parts[r, 2] == 0 and parts[r, 3] > 0):
+            r0 = r
+    # On several threads, the threads are started once for the steps up to the next
+    # recording of ρ (:func:`_steps_parallel`), and a step's delivery joins the next
+    # step's advance (both on `parts`). Not where the shared draws of correlated stimuli
+    # would come before a noisy synapse's draws from block 0's stream instead of after
+    # them: there the threads are started for each pass.
     correlated = False
     for m in range(n_stim):
         correlated = correlated or table[m].correlated
     merged = runs > 1 and not (correlated and q.sigma > 0.0)
+    fired_runs = np.empty((runs if merged else 0, n), dtype=np.int64)
     # Counts and flags handed to the step's kernels are typed values, never literals: numba
     # compiles a function once per literal argument it meets, and a count that starts at
     # a literal 0 is typed so at first, so each would add a copy of the delivery (minutes
     # of the first compile).
-    no, yes, none = np.bool_(False), np.bool_(True), np.int64(0)
-    n_pending = none  # spikes of the previous step not yet delivered (merged steps)
-    t_pending, mg_pending = 0.0, mg_k
-    for step in range(n_steps):
-        if stopped(stop):
-            break
-        t_sp = (step + 1) * dt
-        mg = mg_t[step] if mg_t.shape[0] > 1 else mg_t[0]
-        mg_k = mg / q.block_k
-        row = step // bin_steps
-        t_now = step * dt
-        for m in range(n_stim):
-            if table[m].start <= t_now < table[m].stop and table[m].correlated:
-                shared[m] = poisson_inv(uniform(states[0]), table[m].lam, stim_cdf[m])
+    no, yes = np.bool_(False), np.bool_(True)
+    pending = no  # the last step's spikes are not yet delivered (merged steps)
+    n_sp = np.int64(0)
+    last = np.int64(0)
+    step = np.int64(0)
+    while step < n_steps and not stopped(stop):
+        _draw_shared(table, stim_cdf, shared[step % 2], states[0], step * dt)
         if merged:
-            _deliver_advance_parallel(
-                parts, t_pending, mg_pending, fired, n_pending, step, mg_k, qa, rule, *state
+            # to the next recording of ρ (its step is the last one here)
+            end = rho_steps[r_next] if r_next < rho_steps.shape[0] else n_steps
+            end = max(step + 1, min(end, n_steps))
+            stim_fixed = (table, mask, stim_cdf)
+            _steps_parallel(
+                step,
+                end,
+                pending,
+                parts,
+                r0,
+                counters(runs, step),
+                fired_runs,
+                mg_t,
+                qa,
+                rule,
+                stop,
+                bin_steps,
+                counts,
+                spike_t,
+                spike_i,
+                kept,
+                spiked,
+                n_block,
+                shared,
+                cells,
+                net,
+                streams,
+                stim_fixed,
+                syn,
+                plastic_in,
+                ca_pre,
             )
-            n_pending = none
+            if stopped(stop):
+                break
         else:
-            _advance(adv_parts, step, mg_k, q, qa, state, rule)
-        # the step's spikes in neuron order
-        n_sp = none
-        for b in range(blocks):
-            for k in range(n_block[b]):
-                i = spiked[b * BLOCK + k]
-                fired[n_sp] = i
-                n_sp += 1
-                counts[row, 0 if i < n_exc else 1] += 1.0
-                if record_spikes:
-                    if n_spikes < max_spikes:
-                        spike_t[n_spikes] = t_sp
-                        spike_i[n_spikes] = i
-                        n_spikes += 1
-                    else:
-                        overflow = True
+            end = step + 1
+            state = state_even if step % 2 == 0 else state_odd
+            _advance(adv_parts, step, _mg_k(mg_t, step, q), q, qa, state, rule)
+        # the last step's spikes in neuron order
+        last = end - 1
+        state = state_even if last % 2 == 0 else state_odd
+        n_sp = _gather(spiked[last % 2], n_block[last % 2], fired)
+        t_sp = end * dt
+        _tally(fired, n_sp, last // bin_steps, t_sp, n_exc, counts, spike_t, spike_i, kept)
         # transmission; at requested steps every synapse is brought up to date
-        record = r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1
-        if merged and not record:
-            n_pending, t_pending, mg_pending = n_sp, t_sp, mg_k
-        else:
-            _deliver(parts, t_sp, mg_k, fired, n_sp, record, q, qa, state, rule)
+        record = r_next < rho_steps.shape[0] and rho_steps[r_next] == end
+        pending = np.bool_(merged and not record)
+        if not pending:
+            _deliver(parts, t_sp, _mg_k(mg_t, last, q), fired, n_sp, record, q, qa, state, rule)
         # online reduction: mean efficacy at requested steps
-        while r_next < rho_steps.shape[0] and rho_steps[r_next] == step + 1:
+        while r_next < rho_steps.shape[0] and rho_steps[r_next] == end:
             rho_samples[r_next] = st[:, 2].mean() if n_syn > 0 else np.nan
             r_next += 1
-    if n_pending > 0:
-        _deliver(parts, t_pending, mg_pending, fired, n_pending, no, q, qa, state, rule)
-    _deliver(parts, n_steps * dt, mg_k, fired, none, yes, q, qa, state, rule)
+        step = end
+    state = state_even if last % 2 == 0 else state_odd
+    mg_k = _mg_k(mg_t, last, q)
+    if not stopped(stop):
+        if pending and n_sp > 0:
+            _deliver(parts, n_steps * dt, mg_k, fired, n_sp, no, q, qa, state, rule)
+        _deliver(parts, n_steps * dt, mg_k, fired, np.int64(0), yes, q, qa, state, rule)
     return (
-        spike_t[:n_spikes],
-        spike_i[:n_spikes],
+        spike_t[: kept[0]],
+        spike_i[: kept[0]],
         counts,
         st[:, 2].copy(),
         rho_samples,
         cells[0],
-        overflow,
+        kept[1] != 0,
         cells[7],
         ca_pre,
         st,
