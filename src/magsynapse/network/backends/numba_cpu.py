@@ -429,6 +429,26 @@ def _draw_shared(table, stim_cdf, shared, rng, t_now):  # pragma: no cover - com
             shared[m] = poisson_inv(uniform(rng), table[m].lam, stim_cdf[m])
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _state_at(
+    p, spiked, n_block, shared, cells, net, streams, stim, syn, plastic_in, ca_pre
+):  # pragma: no cover - compiled
+    """The replica's arrays as the block kernels take them (:func:`_advance_blocks`), with
+    the spike buffers and shared draws of steps of parity ``p``; ``stim`` = (table, mask,
+    CDFs)."""
+    table, mask, stim_cdf = stim
+    return (
+        cells,
+        net,
+        streams,
+        (table, mask, stim_cdf, shared[p]),
+        (spiked[p], n_block[p]),
+        syn,
+        plastic_in,
+        ca_pre,
+    )
+
+
 @nb.njit(cache=True, nogil=True, parallel=True)
 def _steps_parallel(
     s0,
@@ -474,20 +494,13 @@ def _steps_parallel(
     for w in nb.prange(runs):
         q = qa[0]
         no_catch_up = np.bool_(False)  # not a literal: see run_replica
-        table, mask, stim_cdf = stim
+        table, _, stim_cdf = stim
         for s in range(s0, s1):
             if stopped(stop):
                 break
             p = s % 2
-            state = (
-                cells,
-                net,
-                streams,
-                (table, mask, stim_cdf, shared[p]),
-                (spiked[p], n_block[p]),
-                syn,
-                plastic_in,
-                ca_pre,
+            state = _state_at(
+                p, spiked, n_block, shared, cells, net, streams, stim, syn, plastic_in, ca_pre
             )
             for i in range(runs):
                 r = (w + i) % runs  # its own run first
@@ -742,25 +755,13 @@ def run_replica(
     n_block = np.zeros((2, blocks), dtype=np.int64)
     fired = np.empty(n, dtype=np.int64)
     # the replica's arrays, as the block kernels take them, at even and at odd steps
-    state_even = (
-        cells,
-        net,
-        streams,
-        (table, mask, stim_cdf, shared[0]),
-        (spiked[0], n_block[0]),
-        syn,
-        plastic_in,
-        ca_pre,
+    stim_fixed = (table, mask, stim_cdf)
+    arrays = (cells, net, streams, stim_fixed, syn, plastic_in, ca_pre)
+    state_even = _state_at(
+        0, spiked, n_block, shared, cells, net, streams, stim_fixed, syn, plastic_in, ca_pre
     )
-    state_odd = (
-        cells,
-        net,
-        streams,
-        (table, mask, stim_cdf, shared[1]),
-        (spiked[1], n_block[1]),
-        syn,
-        plastic_in,
-        ca_pre,
+    state_odd = _state_at(
+        1, spiked, n_block, shared, cells, net, streams, stim_fixed, syn, plastic_in, ca_pre
     )
     n_bins = (n_steps + bin_steps - 1) // bin_steps
     counts = np.zeros((n_bins, 2))
@@ -801,7 +802,6 @@ def run_replica(
             # to the next recording of ρ (its step is the last one here)
             end = rho_steps[r_next] if r_next < rho_steps.shape[0] else n_steps
             end = max(step + 1, min(end, n_steps))
-            stim_fixed = (table, mask, stim_cdf)
             _steps_parallel(
                 step,
                 end,
@@ -822,13 +822,7 @@ def run_replica(
                 spiked,
                 n_block,
                 shared,
-                cells,
-                net,
-                streams,
-                stim_fixed,
-                syn,
-                plastic_in,
-                ca_pre,
+                *arrays,
             )
             if stopped(stop):
                 break
