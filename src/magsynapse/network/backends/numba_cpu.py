@@ -757,11 +757,13 @@ def run_replica(
     # the replica's arrays, as the block kernels take them, at even and at odd steps
     stim_fixed = (table, mask, stim_cdf)
     arrays = (cells, net, streams, stim_fixed, syn, plastic_in, ca_pre)
-    state_even = _state_at(
-        0, spiked, n_block, shared, cells, net, streams, stim_fixed, syn, plastic_in, ca_pre
-    )
-    state_odd = _state_at(
-        1, spiked, n_block, shared, cells, net, streams, stim_fixed, syn, plastic_in, ca_pre
+    by_parity = (
+        _state_at(
+            0, spiked, n_block, shared, cells, net, streams, stim_fixed, syn, plastic_in, ca_pre
+        ),
+        _state_at(
+            1, spiked, n_block, shared, cells, net, streams, stim_fixed, syn, plastic_in, ca_pre
+        ),
     )
     n_bins = (n_steps + bin_steps - 1) // bin_steps
     counts = np.zeros((n_bins, 2))
@@ -828,11 +830,10 @@ def run_replica(
                 break
         else:
             end = step + 1
-            state = state_even if step % 2 == 0 else state_odd
-            _advance(adv_parts, step, _mg_k(mg_t, step, q), q, qa, state, rule)
+            _advance(adv_parts, step, _mg_k(mg_t, step, q), q, qa, by_parity[step % 2], rule)
         # the last step's spikes in neuron order
         last = end - 1
-        state = state_even if last % 2 == 0 else state_odd
+        state = by_parity[last % 2]
         n_sp = _gather(spiked[last % 2], n_block[last % 2], fired)
         t_sp = end * dt
         _tally(fired, n_sp, last // bin_steps, t_sp, n_exc, counts, spike_t, spike_i, kept)
@@ -846,7 +847,7 @@ def run_replica(
             rho_samples[r_next] = st[:, 2].mean() if n_syn > 0 else np.nan
             r_next += 1
         step = end
-    state = state_even if last % 2 == 0 else state_odd
+    state = by_parity[last % 2]
     mg_k = _mg_k(mg_t, last, q)
     if not stopped(stop):
         if pending and n_sp > 0:
