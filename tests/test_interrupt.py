@@ -7,18 +7,28 @@ two seconds, where running on would take minutes."""
 from __future__ import annotations
 
 import _thread
+import itertools
 import signal
 import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
 import pytest
 
 from magsynapse.body import make_regimen, simulate
-from magsynapse.interrupt import in_own_thread, interruptible, stopped
+from magsynapse.interrupt import (
+    in_own_thread,
+    interruptible,
+    progress_counter,
+    report,
+    stop_flag,
+    stopped,
+    wait_all,
+)
 from magsynapse.network import load_config, simulate_network
 from magsynapse.synapse import stdp
 
@@ -167,3 +177,29 @@ def test_parallel_work_leaves_the_caller_no_openmp_team():
     )
     before, after = map(int, out.stdout.split()[-2:])
     assert after == before
+
+
+@numba.njit(nogil=True)
+def _count_slowly(n, done, stop):  # pragma: no cover - compiled
+    x = 0.0
+    for i in range(n):
+        if stopped(stop):
+            break
+        for k in range(20_000):  # some work per step
+            x += np.sqrt(k + i)
+        report(done, i + 1)
+    return x
+
+
+def test_the_waiting_thread_sees_the_kernel_progress():
+    """A kernel in a worker thread reports its steps (an atomic store); the waiting thread
+    reads them at each of its polls and once more at the end, where it sees them all."""
+    seen, done, stop = [], progress_counter(1), stop_flag()
+    _count_slowly(2, done, stop)  # compile
+    done[0] = 0
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        futures = [pool.submit(_count_slowly, 20_000, done, stop)]
+        wait_all(futures, stop, lambda: seen.append(int(done[0])))
+    assert len(seen) >= 2 and seen[-1] == 20_000
+    assert all(b >= a for a, b in itertools.pairwise(seen))
+    assert seen[0] < 20_000  # seen while it ran, not only at the end

@@ -9,6 +9,12 @@ thread waits in short steps, and on Ctrl-C, or any other exception, sets the fla
 waits for the kernels to return (within one step), and re-raises. A kernel that sees
 the flag returns an incomplete result, which is never used.
 
+A long kernel may also say how far it has come: it stores its count of work done in a
+*progress counter* (a one-element ``int64`` array, :func:`progress_counter`) with
+:func:`report`, an atomic store that the compiler may not sink out of the loop, and the
+waiting thread reads the counters at each of its steps (``on_wait`` of :func:`wait_all`),
+to draw a progress bar.
+
 Compiled parallel work without a stop flag runs in a short-lived worker thread too
 (:func:`in_own_thread`), so that no OpenMP team outlives it (see there). Either way the
 worker runs on as many of numba's threads as the calling thread has.
@@ -72,13 +78,64 @@ def stop_flag() -> np.ndarray:
     return np.zeros(1, dtype=np.uint8)
 
 
-def wait_all(futures: Sequence[Future], stop: np.ndarray) -> list[Any]:
-    """The results of ``futures`` in order, waiting in steps of :data:`POLL_S`; on any
-    exception (Ctrl-C included) sets ``stop`` so that the kernels return, waits for
-    them, and re-raises."""
+@intrinsic
+def _store_count(typingctx, counter, value):
+    """``counter[0] = value`` as an atomic (monotonic) store."""
+    if not (
+        isinstance(counter, types.Array)
+        and counter.dtype == types.int64
+        and isinstance(value, types.Integer)
+    ):
+        return None
+    sig = types.void(counter, value)
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        v = context.cast(builder, args[1], signature.args[1], types.int64)
+        builder.store_atomic(v, array.data, "monotonic", 8)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@numba.njit(cache=True, inline="always", nogil=True)
+def report(counter, value):  # pragma: no cover - compiled
+    """Store ``value`` (the work done so far) in the progress counter ``counter`` (see
+    :func:`progress_counter`); for compiled loops."""
+    _store_count(counter, value)
+
+
+def progress_counter(n: int = 1) -> np.ndarray:
+    """``n`` fresh progress counters (zero), one per kernel: hand kernel i the view
+    ``counter[i:i + 1]``.
+
+    >>> c = progress_counter(2)
+    >>> @numba.njit
+    ... def work(n, done):
+    ...     for i in range(n):
+    ...         report(done, i + 1)
+    >>> work(7, c[1:])
+    >>> c.tolist()
+    [0, 7]
+    """
+    return np.zeros(int(n), dtype=np.int64)
+
+
+def wait_all(
+    futures: Sequence[Future],
+    stop: np.ndarray,
+    on_wait: Callable[[], None] | None = None,
+) -> list[Any]:
+    """The results of ``futures`` in order, waiting in steps of :data:`POLL_S` and
+    calling ``on_wait()`` (if given) after each step and at the end; on any exception
+    (Ctrl-C included) sets ``stop`` so that the kernels return, waits for them, and
+    re-raises."""
     try:
         while wait(futures, timeout=POLL_S).not_done:
-            pass
+            if on_wait is not None:
+                on_wait()
+        if on_wait is not None:
+            on_wait()
         return [f.result() for f in futures]
     except BaseException:
         stop[0] = 1

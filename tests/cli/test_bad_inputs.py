@@ -101,6 +101,8 @@ REPORTED = [
     ["network", "run", "--N", "100000", "--T", "1"],
     ["network", "run", "--T", "1e308"],
     ["network", "run", "--mg", "1,1"],
+    ["network", "run", "--N", "50", "--threads", "4096"],
+    ["network", "run", "--N", "50", "--in-degree", "60"],
     ["network", "sweep", "--mg", "1", "--scheduler", "udp://x", "--out", "@r/"],
     ["pk", "compare", "--salts", "oxide,oxide", "--dose-elemental", "1g", "--out", "@r.nc"],
     ["chronic", "--species", "rat", "--salt", "threonate", "--dose", "604mg/kg/day",

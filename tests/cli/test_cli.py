@@ -6,6 +6,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from magsynapse.cli import main
@@ -369,6 +370,25 @@ def test_network_commands(capsys, tmp_path):
     assert (tmp_path / "net.png").exists()
 
 
+def test_network_run_in_degree_threads_and_progress(capsys, tmp_path):
+    """``--in-degree`` gives every neuron that many inputs (the model's weight scaling
+    follows), ``--threads`` does not change the numbers, and the run draws a progress bar
+    of its time steps on stderr that ends at all of them."""
+    out = {th: tmp_path / f"k{th}.nc" for th in (1, 2)}
+    for th in (1, 2):
+        code, _text, err = run(
+            capsys, "network", "run", "--model", "mgnet_k", "--N", "2200", "--in-degree",
+            "200", "--T", "0.05", "--threads", str(th), "--no-plot", "--out", str(out[th]),
+        )  # fmt: skip
+        assert code == 0, err
+        assert "MgNet-K, N = 2200" in err and "500/500" in err  # 0.05 s of 0.1-ms steps
+    one, two = load(out[1]), load(out[2])
+    assert one.attrs["config"] == two.attrs["config"]
+    assert '"connectivity.in_degree": 200' in one.attrs["config"]
+    for var in ("rate_E", "rate_I", "rho_mean", "spike_t", "spike_i"):
+        np.testing.assert_array_equal(one[var].values, two[var].values)
+
+
 def test_network_phenomena_command(capsys, tmp_path):
     out = tmp_path / "mem.nc"
     code, _text, err = run(
@@ -391,6 +411,9 @@ def test_network_phenomena_command(capsys, tmp_path):
         (["network", "run", "--T", "0", "--out", "X"], ["--T"]),
         (["network", "run", "--mg", "-1", "--out", "X"], ["--mg"]),
         (["network", "run", "--seed", "x", "--out", "X"], ["--seed"]),
+        (["network", "run", "--threads", "0", "--out", "X"], ["--threads"]),
+        (["network", "run", "--threads", "999", "--out", "X"], ["threads", "NUMBA_NUM_THREADS"]),
+        (["network", "run", "--N", "100", "--in-degree", "120", "--out", "X"], ["in_degree"]),
         (
             ["network", "sweep", "--mg", "1", "--scheduler", "udp://x", "--out", "X"],
             ["scheduler", "tcp://"],

@@ -182,7 +182,7 @@ def test_mgnet_k_has_the_same_activity_at_every_size(k, sizes):
     runs = {}
     for n, degree in ((1000, 100), *((n, k) for n in sizes)):
         cfg = load_config("mgnet_k").replace(network={"N": n}, connectivity={"in_degree": degree})
-        ds = simulate_network(cfg, mg=mgs, seed=seeds, T=1.0, threads=2)
+        ds = simulate_network(cfg, mg=mgs, seed=seeds, T=1.0, threads=None)
         runs[n] = {
             "rate_E": ds.rate_E.values,
             "rate_I": ds.rate_I.values,

@@ -1,6 +1,8 @@
 """One network on several threads: its neurons are split into blocks, and the numbers do
 not depend on how many threads run them, nor on whether replicas or blocks are parallel."""
 
+import itertools
+
 import numba
 import numpy as np
 import pytest
@@ -173,3 +175,65 @@ def test_the_step_kernels_are_compiled_once_per_path():
         numba_cpu._steps_parallel,
     ):
         assert len(kernel.signatures) <= 1, kernel.py_func.__name__
+
+
+#: The progress bars made in a test.
+_BARS: list = []
+
+
+class _Bar:
+    """Stands for tqdm: keeps the count after each update."""
+
+    def __init__(self, total, **_):
+        self.total, self.n, self.seen = total, 0, []
+        _BARS.append(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        return False
+
+    def set_postfix_str(self, _):
+        pass
+
+    def update(self, k):
+        self.n += k
+        self.seen.append(self.n)
+
+
+@pytest.mark.parametrize(
+    ("threads", "mgs", "rho_times"),
+    [
+        (1, [1.0], ()),  # one thread
+        (2, [1.0], ()),  # one network on two threads, its steps in one parallel call
+        (2, [1.0], (0.01, 0.02)),  # ... in three, cut by the recordings of ρ
+        (2, [0.5, 1.0, 2.0], ()),  # replicas side by side
+    ],
+)
+@needs_two_threads
+def test_progress_counts_every_step_once(monkeypatch, threads, mgs, rho_times):
+    """The progress bar counts the steps done, summed over the replicas: never fewer
+    than before, and at the end all of them (replicas × steps)."""
+    from magsynapse.network import simulate
+    from magsynapse.network.backends import RunPlan
+
+    monkeypatch.setattr(simulate, "tqdm", _Bar)
+    _BARS.clear()
+    cfg = load_config("mgnet_k").replace(network={"N": N})
+    rho_steps = np.array([round(t * 1e4) for t in rho_times], dtype=np.int64)
+    plan = RunPlan(300, 100, False, rho_steps)
+    mg_list = [np.array([m]) for m in mgs]
+    simulate.run_replicas(cfg, mg_list, [1], plan, threads=threads, progress=True)
+    [bar] = _BARS
+    assert bar.total == len(mgs) * 300
+    assert bar.seen and bar.seen[-1] == bar.total
+    assert all(b >= a for a, b in itertools.pairwise(bar.seen))
+
+
+@pytest.mark.parametrize("threads", [0, -1, 1.5, True, "2", numba.config.NUMBA_NUM_THREADS + 1])
+def test_threads_outside_what_numba_has_are_refused(threads):
+    from magsynapse.errors import MagsynapseError
+
+    with pytest.raises(MagsynapseError, match="threads: an integer from 1 to"):
+        simulate_network(load_config("mgnet").replace(network={"N": 50}), T=0.01, threads=threads)

@@ -8,12 +8,14 @@ from .options import (
     check_out,
     duration_option,
     finish,
+    in_degree_option,
     mg_option,
     network_model_option,
     neurons_option,
     one_line_errors,
     out_option,
     seeds_option,
+    threads_option,
 )
 
 #: The experiments of ``network phenomena``: (model, default [Mg]o list, function, plotter)
@@ -29,11 +31,15 @@ _PHENOMENA = {
 }
 
 
-def _network_config(model: str, n: int | None):
+def _network_config(model: str, n: int | None, in_degree: int | None = None):
     from ..network import load_config
 
     cfg = load_config(model)
-    return cfg if n is None else cfg.replace(network={"N": n})
+    if n is not None:
+        cfg = cfg.replace(network={"N": n})
+    if in_degree is not None:
+        cfg = cfg.replace(connectivity={"in_degree": in_degree})
+    return cfg
 
 
 @click.group()
@@ -44,20 +50,23 @@ def network() -> None:
 @network.command("run")
 @network_model_option()
 @neurons_option()
+@in_degree_option()
 @mg_option(default=None, help="[Mg]o (mM), one value or a list [default: the model's].")
 @duration_option()
 @seeds_option()
+@threads_option()
 @out_option()
 @one_line_errors
-def network_run(model, n, mg, t, seed, out, no_plot) -> None:
-    """Simulate a network (batched over --mg and --seed lists)."""
+def network_run(model, n, in_degree, mg, t, seed, threads, out, no_plot) -> None:
+    """Simulate a network (batched over --mg and --seed lists), with a progress bar."""
     from ..network import simulate_network
     from ..network.plot import plot_network
 
     check_out(out)
-    cfg = _network_config(model, n)
+    cfg = _network_config(model, n, in_degree)
     mg_arg = None if mg is None else (float(mg[0]) if len(mg) == 1 else mg)
-    ds = simulate_network(cfg, mg=mg_arg, seed=seed[0] if len(seed) == 1 else seed, T=t)
+    seeds = seed[0] if len(seed) == 1 else seed
+    ds = simulate_network(cfg, mg=mg_arg, seed=seeds, T=t, threads=threads, progress=True)
     click.echo(
         f"rate_E {ds.rate_E.values} Hz, rate_I {ds.rate_I.values} Hz, rho_mean {ds.rho_mean.values}"
     )

@@ -460,6 +460,47 @@ def neurons_option(help: str | None = "Number of neurons [default: the model's].
     return click.option("--N", "n", type=click.IntRange(min=2), default=None, help=help)
 
 
+def in_degree_option() -> Decorator:
+    """``--in-degree``: inputs per neuron (>= 0; 0: every pair with the model's
+    probability p), passed as ``in_degree``; none keeps the model's. The model's weights
+    follow it by its ``weight_scaling`` (:mod:`magsynapse.network.scaling`).
+
+    Examples
+    --------
+    >>> cmd = click.command()(in_degree_option()(lambda in_degree: print(in_degree)))
+    >>> cmd(["--in-degree", "1000"], standalone_mode=False)
+    1000
+    """
+    return click.option(
+        "--in-degree",
+        "in_degree",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Inputs per neuron, a fixed in-degree (0: every pair with the model's "
+        "probability p); the weights follow the model's weight_scaling [default: the "
+        "model's].",
+    )
+
+
+def threads_option() -> Decorator:
+    """``--threads``: threads of the run (>= 1), passed as ``threads``; none takes every
+    thread numba has (``NUMBA_NUM_THREADS``, by default one per core).
+
+    Examples
+    --------
+    >>> cmd = click.command()(threads_option()(lambda threads: print(threads)))
+    >>> cmd(["--threads", "2"], standalone_mode=False)
+    2
+    """
+    return click.option(
+        "--threads",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Threads: replicas side by side, or one large network split between them; "
+        "the numbers do not depend on it [default: every core].",
+    )
+
+
 def duration_option(help: str | None = "Simulated time (s).") -> Decorator:
     """``--T``: the simulated time in seconds (> 0), passed as ``t``.
 

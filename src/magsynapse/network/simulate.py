@@ -16,6 +16,7 @@ from typing import Any
 import numba
 import numpy as np
 import xarray as xr
+from tqdm.auto import tqdm
 
 from .. import random
 from ..conditions import check_conditions, flatten
@@ -237,6 +238,7 @@ def simulate_network(
     rho0: Any = None,
     threads: int | None = None,
     backend: str = "numba_cpu",
+    progress: bool = False,
 ) -> xr.Dataset:
     """Simulate K replicas (every [Mg]o × seed) in one call.
 
@@ -270,12 +272,14 @@ def simulate_network(
         Initial E→E efficacies: a value, or ``f(pre, post)`` of the synapses' neuron
         indices (e.g. a stored assembly).
     threads : int, optional
-        Threads (default: numba's thread count, at most ``NUMBA_NUM_THREADS``): replicas
+        Threads, 1 to ``NUMBA_NUM_THREADS`` (default: numba's thread count): replicas
         run in parallel, or, when a large network has fewer replicas than threads, each
         one's neurons are split between them (:func:`.backends.numba_cpu.split_threads`);
         the numbers do not depend on it.
     backend : str
         The registered backend that runs them (:mod:`.backends`).
+    progress : bool
+        Show a progress bar of the time steps simulated (on standard error).
 
     Returns
     -------
@@ -307,6 +311,16 @@ def simulate_network(
     if not seeds:
         raise MagsynapseError("seed: give one or more integers >= 0")
     seeds = [check_seed(s) for s in seeds]
+    most = numba.config.NUMBA_NUM_THREADS
+    if threads is not None and not (
+        isinstance(threads, int | np.integer)
+        and not isinstance(threads, bool)
+        and 1 <= threads <= most
+    ):
+        raise MagsynapseError(
+            f"threads: an integer from 1 to {most} here (numba's threads, "
+            f"NUMBA_NUM_THREADS; got {threads!r})"
+        )
     if conditions is not None:
         if mg is not None:
             raise MagsynapseError("mg: give either mg or conditions (with mg_o), not both")
@@ -336,6 +350,7 @@ def simulate_network(
         threads=threads,
         backend=backend,
         records=records,
+        progress=progress,
     )
     single_mg = flat is None and (mg is None or np.ndim(mg) == 0)
     layout = Layout(mg_coord, single_mg, seeds, np.ndim(seed) == 0)
@@ -384,6 +399,7 @@ def run_replicas(
     diagnostics: bool = False,
     backend: str = "numba_cpu",
     records: Sequence[np.void] | None = None,
+    progress: bool = False,
 ) -> tuple[list[ReplicaResult], list[tuple[int, int]], dict]:
     """Run every (mg, seed) replica of ``cfg`` with ``backend``.
 
@@ -415,6 +431,9 @@ def run_replicas(
     records : sequence of numpy.void, optional
         A parameter record per mg index (:func:`.params.parameter_record`, e.g. per
         condition); default: the configuration's record for all.
+    progress : bool
+        Show a progress bar of the time steps simulated, over all replicas (on standard
+        error; it says "building" while the networks are built).
 
     Returns
     -------
@@ -447,8 +466,6 @@ def run_replicas(
         ),
     )
     threads = threads or numba.get_num_threads()
-    nets = {s: network_for_seed(cfg, s, backend, threads) for s in seeds}
-    stim = stimulus_table(list(stimuli), cfg.network.N, cfg.network.dt)
     jobs = [(m_i, s_i) for m_i in range(len(mg_list)) for s_i in range(len(seeds))]
 
     def initial(net, job):
@@ -460,10 +477,25 @@ def run_replicas(
             return np.asarray(rho0(net.ee_pre, net.ee_post), dtype=float)
         return np.full(len(net.ee_post), float(rho0))
 
-    replicas = []
-    for m_i, s_i in jobs:
-        net, v0 = nets[seeds[s_i]]
-        key = np.uint64(stream_key(seeds[s_i]))
-        replicas.append(Replica(net, records[m_i], mg_list[m_i], v0, initial(net, (m_i, s_i)), key))
-    results = engine.run(replicas, plan, stim, kernel, threads)
+    with tqdm(
+        total=len(jobs) * plan.n_steps,
+        desc=f"{cfg.network.name}, N = {cfg.network.N}",
+        unit="step",
+        disable=not progress,
+    ) as bar:
+        bar.set_postfix_str("building")
+        nets = {s: network_for_seed(cfg, s, backend, threads) for s in seeds}
+        stim = stimulus_table(list(stimuli), cfg.network.N, cfg.network.dt)
+        replicas = []
+        for m_i, s_i in jobs:
+            net, v0 = nets[seeds[s_i]]
+            key = np.uint64(stream_key(seeds[s_i]))
+            rho = initial(net, (m_i, s_i))
+            replicas.append(Replica(net, records[m_i], mg_list[m_i], v0, rho, key))
+        bar.set_postfix_str("")
+
+        def show(n_done: int) -> None:
+            bar.update(n_done - bar.n)
+
+        results = engine.run(replicas, plan, stim, kernel, threads, show if progress else None)
     return results, jobs, nets

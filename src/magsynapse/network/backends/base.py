@@ -18,7 +18,7 @@ A backend registers itself by name in :data:`BACKENDS`; :func:`get_backend` look
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
@@ -161,8 +161,11 @@ class Backend(ABC):
         stimuli: Stimuli,
         rule: RuleKernel,
         threads: int,
+        progress: Callable[[int], None] | None = None,
     ) -> list[ReplicaResult]:
-        """Run every replica (with its own parameter record), up to ``threads`` at once."""
+        """Run every replica (with its own parameter record), up to ``threads`` at once;
+        ``progress``, if given, is called from time to time (in the calling thread) with
+        the time steps done so far, summed over the replicas."""
 
 
 #: The registered backends (classes), by name.

@@ -34,13 +34,13 @@ The kernels read the parameter record (:data:`..params.PARAM_DTYPE`) by field na
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numba as nb
 import numpy as np
 
-from ...interrupt import stop_flag, stopped, wait_all
+from ...interrupt import progress_counter, report, stop_flag, stopped, wait_all
 from ...numerics import exp_poly
 from ...receptors.block import unblocked, unblocked_vectorised
 from ...synapse.kernels import _seed_state, cubic_exact
@@ -462,6 +462,7 @@ def _steps_parallel(
     qa,
     rule,
     stop,
+    done,
     bin_steps,
     counts,
     spike_t,
@@ -488,8 +489,9 @@ def _steps_parallel(
     ``fired``. Task (s, 0) counts and keeps step s − 1's spikes (:func:`_tally`); task
     (s, r0), whose part holds block 0, makes step s + 1's shared draws of correlated
     stimuli into ``shared[(s + 1) % 2]``, after its block 0 has drawn for step s. Each
-    block thus sees the same operations in the same order as on one thread. ``stim`` =
-    (table, mask, CDFs); the other arrays as for :func:`_advance_parallel`."""
+    block thus sees the same operations in the same order as on one thread. The thread
+    of w = 0 reports the steps done in ``done`` (:func:`~magsynapse.interrupt.report`).
+    ``stim`` = (table, mask, CDFs); the other arrays as for :func:`_advance_parallel`."""
     runs = parts.shape[0]
     for w in nb.prange(runs):
         q = qa[0]
@@ -538,6 +540,8 @@ def _steps_parallel(
                     _draw_shared(table, stim_cdf, shared[1 - p], streams[0][0], (s + 1) * q.dt)
                 finish(ctr)
             wait_done(ctr, (s + 1 - s0) * runs)  # every task of step s has ended
+            if w == 0:
+                report(done, s + 1)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -684,13 +688,14 @@ def balanced_runs(out_block, in_ptr, runs, plastic=True):  # pragma: no cover - 
 
 @nb.njit(cache=True, nogil=True)
 def run_replica(
-    q, qa, rep, plan, stim, rule, max_spikes, stop, threads
+    q, qa, rep, plan, stim, rule, max_spikes, stop, done, threads
 ):  # pragma: no cover - compiled
     """Simulate one replica (:class:`.base.Replica`) for ``plan.n_steps`` with the
     parameter record ``q`` (and ``qa``, the same as an array of one record, as numba's
     threads take it: a record given to them directly does not compile); at most
     ``max_spikes`` spikes are kept. The loop ends early, with an incomplete result,
-    as soon as ``stop[0]`` is set (by another thread).
+    as soon as ``stop[0]`` is set (by another thread), and it reports the steps done in
+    the progress counter ``done`` (:mod:`magsynapse.interrupt`).
 
     A step is two passes over the neuron blocks (:data:`.base.BLOCK`): every block
     advances its neurons (:func:`_advance_blocks`), the spikes are gathered in neuron order,
@@ -816,6 +821,7 @@ def run_replica(
                 qa,
                 rule,
                 stop,
+                done,
                 bin_steps,
                 counts,
                 spike_t,
@@ -847,6 +853,7 @@ def run_replica(
             rho_samples[r_next] = st[:, 2].mean() if n_syn > 0 else np.nan
             r_next += 1
         step = end
+        report(done, step)
     state = by_parity[last % 2]
     mg_k = _mg_k(mg_t, last, q)
     if not stopped(stop):
@@ -904,6 +911,7 @@ class NumbaCPU(Backend):
         stimuli: Stimuli,
         rule: RuleKernel,
         threads: int,
+        progress: Callable[[int], None] | None = None,
     ) -> list[ReplicaResult]:
         n_neurons = replicas[0].v0.shape[0] if replicas else 0
         dt = float(replicas[0].q["dt"]) if replicas else 0.0
@@ -912,14 +920,17 @@ class NumbaCPU(Backend):
         threads = min(int(threads), nb.config.NUMBA_NUM_THREADS)
         workers, per_replica = split_threads(len(replicas), n_neurons, threads)
         stop = stop_flag()
+        done = progress_counter(len(replicas))
 
-        def one(rep):
+        def one(i):
+            rep = replicas[i]
             if per_replica > 1:
                 nb.set_num_threads(per_replica)  # for the kernels this thread launches
             qa = np.array([rep.q], dtype=rep.q.dtype)
             size = max_spikes
             while True:
-                out = run_replica(rep.q, qa, rep, plan, stimuli, kernel, size, stop, per_replica)
+                args = (rep.q, qa, rep, plan, stimuli, kernel, size, stop, done[i : i + 1])
+                out = run_replica(*args, per_replica)
                 out = ReplicaResult(*out)
                 if not out.overflow or stop[0]:
                     return out
@@ -928,7 +939,9 @@ class NumbaCPU(Backend):
         # the kernels run without the GIL in worker threads; Ctrl-C stops them within a
         # time step (magsynapse.interrupt)
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            return wait_all([pool.submit(one, rep) for rep in replicas], stop)
+            futures = [pool.submit(one, i) for i in range(len(replicas))]
+            on_wait = None if progress is None else lambda: progress(int(done.sum()))
+            return wait_all(futures, stop, on_wait)
 
 
 def split_threads(n_replicas: int, n_neurons: int, threads: int) -> tuple[int, int]:
