@@ -490,7 +490,8 @@ def _steps_parallel(
     (s, r0), whose part holds block 0, makes step s + 1's shared draws of correlated
     stimuli into ``shared[(s + 1) % 2]``, after its block 0 has drawn for step s. Each
     block thus sees the same operations in the same order as on one thread. The thread
-    of w = 0 reports the steps done in ``done`` (:func:`~magsynapse.interrupt.report`).
+    of w = 0 reports in ``done`` the steps before s once step s is advanced
+    (:func:`~magsynapse.interrupt.report`).
     ``stim`` = (table, mask, CDFs); the other arrays as for :func:`_advance_parallel`."""
     runs = parts.shape[0]
     for w in nb.prange(runs):
@@ -541,7 +542,7 @@ def _steps_parallel(
                 finish(ctr)
             wait_done(ctr, (s + 1 - s0) * runs)  # every task of step s has ended
             if w == 0:
-                report(done, s + 1)
+                report(done, s)  # steps before s: advanced and delivered
 
 
 @nb.njit(cache=True, nogil=True)
@@ -694,8 +695,9 @@ def run_replica(
     parameter record ``q`` (and ``qa``, the same as an array of one record, as numba's
     threads take it: a record given to them directly does not compile); at most
     ``max_spikes`` spikes are kept. The loop ends early, with an incomplete result,
-    as soon as ``stop[0]`` is set (by another thread), and it reports the steps done in
-    the progress counter ``done`` (:mod:`magsynapse.interrupt`).
+    as soon as ``stop[0]`` is set (by another thread). It reports in the progress counter
+    ``done`` (:mod:`magsynapse.interrupt`) the steps advanced and delivered, and all of
+    them only once the run has ended, its synapses brought up to date.
 
     A step is two passes over the neuron blocks (:data:`.base.BLOCK`): every block
     advances its neurons (:func:`_advance_blocks`), the spikes are gathered in neuron order,
@@ -853,13 +855,14 @@ def run_replica(
             rho_samples[r_next] = st[:, 2].mean() if n_syn > 0 else np.nan
             r_next += 1
         step = end
-        report(done, step)
+        report(done, last)  # the last step counts once the run has ended
     state = by_parity[last % 2]
     mg_k = _mg_k(mg_t, last, q)
     if not stopped(stop):
         if pending and n_sp > 0:
             _deliver(parts, n_steps * dt, mg_k, fired, n_sp, no, q, qa, state, rule)
         _deliver(parts, n_steps * dt, mg_k, fired, np.int64(0), yes, q, qa, state, rule)
+        report(done, n_steps)
     return (
         spike_t[: kept[0]],
         spike_i[: kept[0]],
