@@ -398,6 +398,8 @@ def test_network_phenomena_command(capsys, tmp_path):
     ds = load(out)
     assert ds.recall.dims == ("mg", "seed") and list(ds.seed.values) == [3]
     assert (tmp_path / "mem.png").exists()
+    for phase in ("encoding", "test", "naive test"):  # a progress bar for each run
+        assert f", {phase}: 100%" in err
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,7 @@ def network_sweep(model, n, mg, seeds, t, scheduler, workers, out) -> None:
 def network_phenomena(kind, model, mg, seed, out, no_plot) -> None:
     """Run one network experiment over [Mg]o: seizures (low-Mg events, synchrony,
     excitotoxic load), memory (assembly encoding, recall, persistent activity) or snr
-    (synaptic calcium from correlated input against background)."""
+    (synaptic calcium from correlated input against background), with progress bars."""
     from ..network import load_config
     from ..network import phenomena as ph
     from ..network import plot as net_plot
@@ -129,7 +129,8 @@ def network_phenomena(kind, model, mg, seed, out, no_plot) -> None:
     check_out(out)
     default_model, default_mg, func, plotter = _PHENOMENA[kind]
     mg_values = [float(m) for m in default_mg.split(",")] if mg is None else list(mg)
-    ds = getattr(ph, func)(load_config(model or default_model), mg=mg_values, seeds=seed)
+    run = getattr(ph, func)
+    ds = run(load_config(model or default_model), mg=mg_values, seeds=seed, progress=True)
     finish(ds, out, no_plot, getattr(net_plot, plotter))
 
 

@@ -91,8 +91,11 @@ def hyperexcitability(
     T: float = 3.0,
     sample: int = 400,
     skip: float = 0.2,
+    *,
+    progress: bool = False,
 ) -> xr.Dataset:
-    """Seizure-like events, synchrony and excitotoxic load over [Mg]o, one batched run.
+    """Seizure-like events, synchrony and excitotoxic load over [Mg]o, one batched run
+    (with a progress bar of its time steps if ``progress``).
 
     Returns
     -------
@@ -112,7 +115,12 @@ def hyperexcitability(
     cfg = load_config(config) if isinstance(config, str) else config
     bin_ms = 5.0
     ds = simulate_network(
-        cfg, mg=list(mg), seed=list(seeds), T=T, record=Record(spikes=True, rate_bin=bin_ms)
+        cfg,
+        mg=list(mg),
+        seed=list(seeds),
+        T=T,
+        record=Record(spikes=True, rate_bin=bin_ms),
+        progress=progress,
     )
     neurons = np.arange(min(sample, cfg.n_exc))
     shape = (ds.sizes["mg"], ds.sizes["seed"])
@@ -258,6 +266,7 @@ def memory(
     *,
     conditions: xr.Dataset | None = None,
     naive: bool = True,
+    progress: bool = False,
 ) -> xr.Dataset:
     """Encode a cell assembly through E→E plasticity, then recall it from a partial cue.
 
@@ -286,6 +295,8 @@ def memory(
         is over its dims, then ``seed``.
     naive : bool
         Also test the untrained network (``recall_naive``; NaN when False).
+    progress : bool
+        Show a progress bar of the time steps of each run (encoding, test, naive test).
 
     Returns
     -------
@@ -333,6 +344,8 @@ def memory(
         RunPlan(round(t_enc * 1000 / dt), 250, True, none),
         stimuli=encode,
         records=inputs.records(cfg),
+        progress=progress,
+        phase="encoding",
     )
     t_cue, t_off = CUE_ON, CUE_OFF
     t_test = t_off + observe
@@ -342,11 +355,10 @@ def memory(
     rho = {job: out.rho for job, out in zip(jobs, learned, strict=True)}
     test_plan = RunPlan(n_test, 250, True, none)
     test_records = inputs.records(test_cfg)
-    tested, _, _ = run_replicas(
-        test_cfg, mg_list, seeds, test_plan, stimuli=cue, rho0=rho, records=test_records
-    )
+    test = {"stimuli": cue, "records": test_records, "progress": progress}
+    tested, _, _ = run_replicas(test_cfg, mg_list, seeds, test_plan, rho0=rho, phase="test", **test)
     untrained = (
-        run_replicas(test_cfg, mg_list, seeds, test_plan, stimuli=cue, records=test_records)[0]
+        run_replicas(test_cfg, mg_list, seeds, test_plan, phase="naive test", **test)[0]
         if naive
         else [None] * len(jobs)
     )
@@ -451,6 +463,7 @@ def signal_to_noise(
     T: float = 2.0,
     *,
     conditions: xr.Dataset | None = None,
+    progress: bool = False,
 ) -> xr.Dataset:
     """Calcium at synapses driven by correlated input versus background, over [Mg]o.
 
@@ -462,7 +475,8 @@ def signal_to_noise(
     calcium, its presynaptic (NMDA, Mg-gated) part, and the efficacy they reach.
 
     ``mg`` gives [Mg]o values (mM; default 0.3, 0.5, 0.7, 1.0, 1.5, 2.0); ``conditions``
-    instead a conditions dataset, as for :func:`memory`.
+    instead a conditions dataset, as for :func:`memory`; ``progress`` shows a progress
+    bar of the time steps.
 
     Returns
     -------
@@ -507,6 +521,7 @@ def signal_to_noise(
         stimuli=stimuli,
         diagnostics=True,
         records=inputs.records(cfg, diagnostics=True),
+        progress=progress,
     )
     s = BISTABLE_SETS[cfg.plasticity.set]
     tau_ca, c_post = s["tau_ca"], s["c_post"]

@@ -400,6 +400,7 @@ def run_replicas(
     backend: str = "numba_cpu",
     records: Sequence[np.void] | None = None,
     progress: bool = False,
+    phase: str = "",
 ) -> tuple[list[ReplicaResult], list[tuple[int, int]], dict]:
     """Run every (mg, seed) replica of ``cfg`` with ``backend``.
 
@@ -434,6 +435,8 @@ def run_replicas(
     progress : bool
         Show a progress bar of the time steps simulated, over all replicas (on standard
         error; it says "building" while the networks are built).
+    phase : str
+        What the bar calls this run, after the network's name (e.g. ``"encoding"``).
 
     Returns
     -------
@@ -479,7 +482,7 @@ def run_replicas(
 
     with tqdm(
         total=len(jobs) * plan.n_steps,
-        desc=f"{cfg.network.name}, N = {cfg.network.N}",
+        desc=f"{cfg.network.name}, N = {cfg.network.N}" + (f", {phase}" if phase else ""),
         unit="step",
         disable=not progress,
     ) as bar:
