@@ -311,16 +311,6 @@ def simulate_network(
     if not seeds:
         raise MagsynapseError("seed: give one or more integers >= 0")
     seeds = [check_seed(s) for s in seeds]
-    most = numba.config.NUMBA_NUM_THREADS
-    if threads is not None and not (
-        isinstance(threads, int | np.integer)
-        and not isinstance(threads, bool)
-        and 1 <= threads <= most
-    ):
-        raise MagsynapseError(
-            f"threads: an integer from 1 to {most} here (numba's threads, "
-            f"NUMBA_NUM_THREADS; got {threads!r})"
-        )
     if conditions is not None:
         if mg is not None:
             raise MagsynapseError("mg: give either mg or conditions (with mg_o), not both")
@@ -421,8 +411,8 @@ def run_replicas(
         ``f(pre, post)`` of the synapses' neuron indices, or a dict of arrays per job
         ``(mg index, seed index)`` (e.g. the efficacies a previous run learned).
     threads : int, optional
-        Threads for the replicas (default: numba's thread count; see
-        :func:`simulate_network`).
+        Threads for the replicas, 1 to ``NUMBA_NUM_THREADS`` (default: numba's thread
+        count; see :func:`simulate_network`).
     diagnostics : bool
         Plastic synapses also record their summed presynaptic calcium and their time
         above each threshold (``ReplicaResult.ca_pre``, ``state``); for the default
@@ -452,6 +442,16 @@ def run_replicas(
     >>> jobs, res[1].counts.shape
     ([(0, 0), (0, 1)], (5, 2))
     """
+    most = numba.config.NUMBA_NUM_THREADS
+    if threads is not None and not (
+        isinstance(threads, int | np.integer)
+        and not isinstance(threads, bool)
+        and 1 <= threads <= most
+    ):
+        raise MagsynapseError(
+            f"threads: an integer from 1 to {most} here (numba's threads, "
+            f"NUMBA_NUM_THREADS; got {threads!r})"
+        )
     engine = get_backend(backend)
     check_memory(
         "the network run",
