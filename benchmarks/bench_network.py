@@ -43,6 +43,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import llvmlite.binding as llvm
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import brian2_mgnet
@@ -152,11 +154,15 @@ def machine_info() -> dict[str, Any]:
     """CPU, memory, platform and package versions (Brian2 is not imported)."""
     cpu, mem_gb = platform.processor(), None
     cpuinfo, meminfo = Path("/proc/cpuinfo"), Path("/proc/meminfo")
+    ident: dict[str, str] = {}  # family, model, stepping: the generation "model name" may hide
     if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+        for line in cpuinfo.read_text().split("\n\n", 1)[0].splitlines():
+            key, _, value = line.partition(":")
+            key, value = key.strip(), value.strip()
+            if key == "model name":
+                cpu = value
+            elif key in ("cpu family", "model", "stepping"):
+                ident[key.removeprefix("cpu ")] = value
     if meminfo.exists():
         for line in meminfo.read_text().splitlines():
             if line.startswith("MemTotal:"):
@@ -166,6 +172,8 @@ def machine_info() -> dict[str, Any]:
     return {
         "cpu_count": os.cpu_count(),
         "cpu": cpu,
+        "cpu_id": ", ".join(f"{k} {v}" for k, v in ident.items()),
+        "llvm_cpu": llvm.get_host_cpu_name(),  # the processor numba compiles for
         "memory_gb": mem_gb,
         "transparent_hugepages": thp.read_text().strip() if thp.exists() else None,
         "platform": platform.platform(),
@@ -415,7 +423,9 @@ def write_outputs(out_dir: Path, name: str, lines: list[str], res: dict[str, Any
         "",
         "## Machine",
         "",
-        f"{m['cpu']}, {m['cpu_count']} CPUs, {m['memory_gb']} GB RAM (transparent huge "
+        f"{m['cpu']} ({m.get('cpu_id') or 'family unknown'}; numba compiles for "
+        f"{m.get('llvm_cpu', 'unknown')}), "
+        f"{m['cpu_count']} CPUs, {m['memory_gb']} GB RAM (transparent huge "
         f"pages: {m['transparent_hugepages']}); {m['platform']}; Python {m['python']}, "
         f"numpy {m['numpy']}, numba {m['numba']}, Brian2 {m['brian2']}, "
         f"magsynapse {m['magsynapse']}.",
