@@ -415,20 +415,25 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
     return write_outputs(out_dir, "bench_network", lines, res)
 
 
+def machine_line(m: dict[str, Any]) -> str:
+    """The machine of :func:`machine_info` in one sentence."""
+    return (
+        f"{m['cpu']} ({m['cpu_id'] or 'family unknown'}; numba compiles for "
+        f"{m['llvm_cpu']}), {m['cpu_count']} CPUs, {m['memory_gb']} GB RAM (transparent "
+        f"huge pages: {m['transparent_hugepages']}); {m['platform']}; Python "
+        f"{m['python']}, numpy {m['numpy']}, numba {m['numba']}, Brian2 {m['brian2']}, "
+        f"magsynapse {m['magsynapse']}."
+    )
+
+
 def write_outputs(out_dir: Path, name: str, lines: list[str], res: dict[str, Any]) -> str:
     """Append the machine and contention section to ``lines``, write ``NAME.md`` and
     ``NAME.json`` (``res``) into ``out_dir``; return the markdown."""
-    m = res["machine"]
     lines += [
         "",
         "## Machine",
         "",
-        f"{m['cpu']} ({m.get('cpu_id') or 'family unknown'}; numba compiles for "
-        f"{m.get('llvm_cpu', 'unknown')}), "
-        f"{m['cpu_count']} CPUs, {m['memory_gb']} GB RAM (transparent huge "
-        f"pages: {m['transparent_hugepages']}); {m['platform']}; Python {m['python']}, "
-        f"numpy {m['numpy']}, numba {m['numba']}, Brian2 {m['brian2']}, "
-        f"magsynapse {m['magsynapse']}.",
+        machine_line(res["machine"]),
         "",
         _contention_text(res["contention"]),
         "",

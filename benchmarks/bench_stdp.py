@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import brian2_gb2012
+from bench_network import machine_info, machine_line
 
 # The child process of the magsynapse timing: import, a first (cold) and a second (warm)
 # call; it prints one JSON line and writes the curves to an .npz.
@@ -132,32 +132,6 @@ def brian2_curve(rho: np.ndarray, reps: int) -> dict[str, np.ndarray]:
         "p_down": p_down,
         "change": gb_change(p_up, p_down, p["beta"], p["b"]),
         "change_se": gb_change_se(p_up, p_down, reps, p["beta"], p["b"]),
-    }
-
-
-def machine_info() -> dict[str, Any]:
-    """CPU count, platform and package versions."""
-    import brian2
-    import numba
-
-    import magsynapse
-
-    cpu = platform.processor()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpu": cpu,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "numba": numba.__version__,
-        "brian2": brian2.__version__,
-        "magsynapse": magsynapse.__version__,
     }
 
 
@@ -281,14 +255,11 @@ def write_report(out_dir: Path, res: dict[str, Any]) -> str:
             f"| {dt:g} | {c['magsynapse'][i]:.4f} | {c['magsynapse_se'][i]:.4f} | "
             f"{c['brian2'][i]:.4f} | {c['brian2_se'][i]:.4f} | {c['z'][i]:.2f} |"
         )
-    m = res["machine"]
     lines += [
         "",
         "## Machine",
         "",
-        f"{m['cpu']}, {m['cpu_count']} CPUs; {m['platform']}; Python {m['python']}, "
-        f"numpy {m['numpy']}, numba {m['numba']}, Brian2 {m['brian2']}, "
-        f"magsynapse {m['magsynapse']}.",
+        machine_line(res["machine"]),
         "",
     ]
     md = "\n".join(lines)
