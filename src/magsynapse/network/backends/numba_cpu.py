@@ -920,8 +920,7 @@ class NumbaCPU(Backend):
         dt = float(replicas[0].q["dt"]) if replicas else 0.0
         max_spikes = int(n_neurons * plan.n_steps * dt / 1000.0 * 200) + 1000
         kernel = (rule.advance, np.ascontiguousarray(rule.params, dtype=np.float64))
-        threads = min(int(threads), nb.config.NUMBA_NUM_THREADS)
-        workers, per_replica = split_threads(len(replicas), n_neurons, threads)
+        workers, per_replica = split_threads(len(replicas), n_neurons, int(threads))
         stop = stop_flag()
         done = progress_counter(len(replicas))
 
